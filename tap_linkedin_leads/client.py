@@ -1,0 +1,244 @@
+"""Base stream: LinkedIn headers, Rest.li URLs, error handling and retries.
+
+Every stream builds its finished URL with :mod:`tap_linkedin_leads.restli` and lets this
+class decide, from LinkedIn's status and error ``code``, whether to retry, refresh the token
+or stop with a message that names the setting or the owner to fix.
+"""
+
+from __future__ import annotations
+
+import logging
+import typing as t
+from http import HTTPStatus
+
+from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.streams.rest import HTTPRequest, PageContext, RESTStream
+from typing_extensions import override
+
+from tap_linkedin_leads.errors import (
+    AccessDeniedError,
+    ApiVersionRetiredError,
+    DailyLimitError,
+    NotFoundError,
+    RequestRejectedError,
+)
+from tap_linkedin_leads.payload import UnreadableBodyError, parse_payload, payload_of
+from tap_linkedin_leads.restli import RestliValue, encode_query
+
+if t.TYPE_CHECKING:
+    from collections.abc import Generator, Iterable, Mapping
+
+    import requests
+    from backoff.types import Details
+    from singer_sdk.helpers.types import Context
+
+    from tap_linkedin_leads.auth import LinkedInAuthenticator
+
+__all__ = ["LinkedInStream"]
+
+#: Longest wait between retries, whether from ``Retry-After`` or the exponential schedule.
+MAX_RETRY_WAIT_SECONDS = 120.0
+_MAX_MESSAGE_CHARS = 300
+
+
+class _HasAuthenticator(t.Protocol):
+    @property
+    def authenticator(self) -> LinkedInAuthenticator: ...
+
+
+def _linkedin_error(response: requests.Response) -> tuple[str | None, str | None]:
+    """LinkedIn's error ``code`` and ``message`` (shortened), if the body has them."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None, None
+    if not isinstance(body, dict):
+        return None, None
+    code = body.get("code")
+    message = body.get("message")
+    code = code if isinstance(code, str) else None
+    text = message.strip()[:_MAX_MESSAGE_CHARS] if isinstance(message, str) else ""
+    return code, text or None
+
+
+def _retry_after_seconds(response: requests.Response | None) -> float | None:
+    if response is None:
+        return None
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None  # An HTTP-date; fall back to the exponential schedule.
+
+
+class LinkedInStream(RESTStream[t.Any]):
+    """A stream over LinkedIn's versioned REST API (``/rest``)."""
+
+    #: Name of the LinkedIn resource, used in messages and request metrics.
+    endpoint: str = ""
+
+    @override
+    @property
+    def url_base(self) -> str:
+        return str(self.config["api_url"]).rstrip("/")
+
+    @override
+    @property
+    def authenticator(self) -> LinkedInAuthenticator:
+        # One authenticator for the whole tap: the token is refreshed once per process.
+        return t.cast("_HasAuthenticator", self._tap).authenticator
+
+    @override
+    @property
+    def http_headers(self) -> dict[str, str]:
+        return {
+            "LinkedIn-Version": str(self.config["api_version"]),
+            "X-Restli-Protocol-Version": "2.0.0",
+            "User-Agent": str(self.config["user_agent"]),
+        }
+
+    @override
+    @property
+    def timeout(self) -> int:
+        return int(self.config["request_timeout"])
+
+    # Request building
+
+    def owner_label(self, context: Context | None) -> str:
+        """How messages name the owner a request is for (overridden by owner streams)."""
+        del context
+        return "this token"
+
+    def request_path(self, context: Context | None) -> str:
+        """Path below ``api_url`` for a request in ``context``."""
+        del context
+        return self.path or ""
+
+    def request_query(
+        self,
+        context: Context | None,
+        next_page_token: t.Any,
+    ) -> Mapping[str, RestliValue | None]:
+        """Query parameters, in Rest.li form, for one page."""
+        del context, next_page_token
+        return {}
+
+    @override
+    def get_http_request(self, *, page: PageContext[t.Any]) -> HTTPRequest:
+        # The finished URL carries the Rest.li query: no parameter dict is left for the
+        # SDK or ``requests`` to re-encode.
+        context = page.stream_context
+        self._request_owner = self.owner_label(context)
+        url = self.url_base + self.request_path(context)
+        query = encode_query(self.request_query(context, page.next_page_token))
+        return HTTPRequest(
+            url=f"{url}?{query}" if query else url,
+            method="GET",
+            headers=self.http_headers,
+        )
+
+    # Responses
+
+    @override
+    def validate_response(self, response: requests.Response) -> None:
+        status = response.status_code
+        endpoint = self.endpoint or self.name
+        if status < HTTPStatus.BAD_REQUEST:
+            try:
+                parse_payload(response)
+            except UnreadableBodyError as exc:
+                raise RetriableAPIError(f"{endpoint}: {exc}", response) from None
+            self.authenticator.note_success()
+            return
+
+        code, message = _linkedin_error(response)
+        if status == HTTPStatus.UNAUTHORIZED:
+            self.authenticator.handle_rejected(code, response.request.headers.get("Authorization"))
+            msg = f"{endpoint}: access token refreshed after {code or '401'}; retrying"
+            raise RetriableAPIError(msg, response)
+        if status == HTTPStatus.UPGRADE_REQUIRED:
+            raise ApiVersionRetiredError(str(self.config["api_version"]), message)
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
+            if message and "day limit" in message.lower():
+                raise DailyLimitError(endpoint)
+            raise RetriableAPIError(f"{endpoint}: 429 rate limited", response)
+        if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            raise RetriableAPIError(f"{endpoint}: {status} {response.reason}", response)
+        owner = getattr(self, "_request_owner", "this token")
+        if status == HTTPStatus.FORBIDDEN:
+            raise AccessDeniedError(owner, endpoint, message)
+        if status == HTTPStatus.NOT_FOUND:
+            msg = (
+                f"LinkedIn answered 404 for {endpoint} ({owner}): it does not exist or is not "
+                "visible to the authorizing member. Check the id in the tap's settings."
+            )
+            raise NotFoundError(msg)
+        detail = f" {code}" if code else ""
+        said = f": {message}" if message else ""
+        msg = (
+            f"LinkedIn rejected the {endpoint} request for {owner} ({status}{detail}){said}. "
+            "This is not retried."
+        )
+        raise RequestRejectedError(msg)
+
+    @override
+    def response_error_message(self, response: requests.Response) -> str:
+        # Never the body: for lead endpoints it is personal data.
+        return f"{self.endpoint or self.name}: HTTP {response.status_code} {response.reason}"
+
+    def elements(self, response: requests.Response) -> list[dict[str, t.Any]]:
+        """The ``elements`` array of a collection response."""
+        payload = payload_of(response)
+        elements = payload.get("elements") if isinstance(payload, dict) else None
+        return (
+            [item for item in elements if isinstance(item, dict)]
+            if isinstance(elements, list)
+            else []
+        )
+
+    @override
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
+        return self.elements(response)
+
+    # Retries
+
+    @override
+    def backoff_max_tries(self) -> int:
+        return int(self.config["max_retries"]) + 1
+
+    @override
+    def backoff_jitter(self, value: float) -> float:
+        return value  # The schedule below is already deterministic and capped.
+
+    @override
+    def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
+        return self._wait_schedule()
+
+    def _wait_schedule(self) -> Generator[float, t.Any, None]:
+        """Honour ``Retry-After`` when LinkedIn sends it; otherwise double from the base."""
+        base = float(self.config["retry_backoff_seconds"])
+        attempt = 0
+        exc = yield 0.0  # Primed by ``backoff`` with ``send(None)``.
+        while True:
+            response = getattr(exc, "response", None)
+            wait = _retry_after_seconds(response)
+            if wait is None:
+                wait = base * (2**attempt)
+            attempt += 1
+            exc = yield min(wait, MAX_RETRY_WAIT_SECONDS)
+
+    @override
+    def backoff_handler(self, details: Details) -> None:
+        exc = details.get("exception")
+        reason = str(exc) if isinstance(exc, RetriableAPIError) else type(exc).__name__
+        self.log(
+            "Retrying %s (attempt %d of %d) in %.1f s after: %s",
+            self.endpoint or self.name,
+            details.get("tries", 0) + 1,
+            self.backoff_max_tries(),
+            details.get("wait", 0.0),
+            reason,
+            level=logging.WARNING,
+        )

@@ -1,0 +1,80 @@
+"""Errors the tap raises, each worded so the user knows what to change.
+
+None of these messages may carry a token, a client secret or a lead's answers: they are
+built only from settings names, ids, HTTP statuses and LinkedIn's own error ``message``.
+"""
+
+from __future__ import annotations
+
+from singer_sdk.exceptions import FatalAPIError
+
+__all__ = [
+    "AccessDeniedError",
+    "ApiVersionRetiredError",
+    "AuthenticationError",
+    "DailyLimitError",
+    "LinkedInTapError",
+    "NotFoundError",
+    "RequestRejectedError",
+]
+
+LEAD_SYNC_PERMISSIONS = (
+    "the OAuth scopes `r_marketing_leadgen_automation` (Lead Sync) and `r_ads` "
+    "(ad accounts); a role on the ad account (e.g. VIEWER or higher); and an approved "
+    "role on the company page associated with the account (e.g. LEAD_GEN_FORMS_MANAGER)"
+)
+
+
+class LinkedInTapError(FatalAPIError):
+    """A fatal error whose message is complete and actionable on its own."""
+
+
+class AuthenticationError(LinkedInTapError):
+    """Credentials were rejected, expired or revoked; the user must re-authorize."""
+
+
+class ApiVersionRetiredError(LinkedInTapError):
+    """LinkedIn answered 426: the configured ``api_version`` is no longer served."""
+
+    def __init__(self, api_version: str, linkedin_message: str | None) -> None:
+        """Build the message from the configured version and LinkedIn's wording."""
+        detail = f" (LinkedIn said: {linkedin_message})" if linkedin_message else ""
+        super().__init__(
+            f"LinkedIn no longer serves API version {api_version}{detail}. Set `api_version` "
+            "to a current version in YYYYMM form (LinkedIn supports each monthly version for "
+            "about a year; see its Marketing API versioning page for the live ones).",
+        )
+
+
+class AccessDeniedError(LinkedInTapError):
+    """LinkedIn answered 403 for an owner (ad account or organization)."""
+
+    def __init__(self, owner: str, endpoint: str, linkedin_message: str | None) -> None:
+        """Name the owner, the endpoint and the permissions Lead Sync needs."""
+        detail = f" LinkedIn said: {linkedin_message}." if linkedin_message else ""
+        self.owner = owner
+        super().__init__(
+            f"Access denied to {endpoint} for {owner}.{detail} The authorizing member needs "
+            f"{LEAD_SYNC_PERMISSIONS}. Grant them and re-authorize, or remove the owner from "
+            "the tap's settings.",
+        )
+
+
+class NotFoundError(LinkedInTapError):
+    """LinkedIn answered 404 for an entity the user configured."""
+
+
+class RequestRejectedError(LinkedInTapError):
+    """LinkedIn answered 400 (or another non-retriable 4xx) to a request."""
+
+
+class DailyLimitError(LinkedInTapError):
+    """LinkedIn's daily (24 h) request limit for the app or member is used up."""
+
+    def __init__(self, endpoint: str) -> None:
+        """Say what happened, when it resets and that the next run resumes."""
+        super().__init__(
+            f"LinkedIn's daily API limit is reached (429 on {endpoint}). Limits reset at "
+            "midnight UTC; run the tap again after that and it resumes from the last STATE "
+            "it emitted, without losing leads.",
+        )

@@ -1,0 +1,45 @@
+"""JSON bodies, parsed once per response.
+
+The body is parsed while the response is validated (inside the retry loop, so a truncated
+200 body is retried like a dropped connection) and reused by the paginator and the record
+parser instead of being decoded again for each.
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+import weakref
+
+if t.TYPE_CHECKING:
+    import requests
+
+__all__ = ["UnreadableBodyError", "parse_payload", "payload_of"]
+
+_PAYLOADS: weakref.WeakKeyDictionary[requests.Response, t.Any] = weakref.WeakKeyDictionary()
+
+
+class UnreadableBodyError(ValueError):
+    """A 2xx response whose body is not complete JSON."""
+
+
+def parse_payload(response: requests.Response) -> t.Any:
+    """Parse and remember the JSON body of ``response``.
+
+    Integers are kept as ``int`` (never ``float``) so 19-digit LinkedIn ids stay exact.
+    """
+    try:
+        payload = json.loads(response.content) if response.content else {}
+    except ValueError as exc:
+        msg = f"unreadable JSON body ({len(response.content)} bytes)"
+        raise UnreadableBodyError(msg) from exc
+    _PAYLOADS[response] = payload
+    return payload
+
+
+def payload_of(response: requests.Response) -> t.Any:
+    """The parsed body of ``response``, parsing it now if it was not parsed yet."""
+    try:
+        return _PAYLOADS[response]
+    except KeyError:
+        return parse_payload(response)

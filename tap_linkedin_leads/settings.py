@@ -1,0 +1,343 @@
+"""The tap's settings: JSON schema (the public contract) and the checks JSON schema cannot express.
+
+Every check names the setting at fault and runs before any API call.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import re
+import typing as t
+from urllib.parse import urlparse
+
+from singer_sdk import typing as th
+
+from tap_linkedin_leads import __version__
+
+if t.TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "DEFAULT_API_VERSION",
+    "DEFAULT_LEAD_RETENTION_DAYS",
+    "MAX_PAGE_SIZE",
+    "SETTINGS_SCHEMA",
+    "TEST_LEADS_CHOICES",
+    "default_start_date",
+    "parse_account_id",
+    "semantic_errors",
+]
+
+DEFAULT_API_VERSION = "202401"
+DEFAULT_API_URL = "https://api.linkedin.com/rest"
+DEFAULT_TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"  # noqa: S105 - a URL
+#: LinkedIn keeps lead responses for up to 365 days, so older data cannot be fetched anyway.
+DEFAULT_LEAD_RETENTION_DAYS = 365
+#: Largest ``count`` production connectors use on the Lead Sync finders; LinkedIn's own
+#: maximum is undocumented.
+MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 1000
+TEST_LEADS_CHOICES = ("exclude", "include", "only")
+
+_ACCOUNT_URN = re.compile(r"^urn:li:sponsoredAccount:(\d+)$")
+_API_VERSION = re.compile(r"^\d{4}(0[1-9]|1[0-2])$")
+
+SETTINGS_SCHEMA = th.PropertiesList(
+    th.Property(
+        "client_id",
+        th.StringType,
+        secret=True,
+        title="Client ID",
+        description=(
+            "Client ID of the LinkedIn app (Developer Portal, Auth tab). Used with "
+            "`client_secret` and `refresh_token` to mint access tokens automatically."
+        ),
+        examples=["86abcdefghijkl"],
+    ),
+    th.Property(
+        "client_secret",
+        th.StringType,
+        secret=True,
+        title="Client secret",
+        description="Primary client secret of the LinkedIn app. Used with `client_id` and "
+        "`refresh_token`.",
+        examples=["WPL_AP1.xxxxxxxxxxxxxxxx"],
+    ),
+    th.Property(
+        "refresh_token",
+        th.StringType,
+        secret=True,
+        title="Refresh token",
+        description=(
+            "OAuth refresh token (valid 365 days from consent; refreshing does not extend "
+            "it). The tap warns when fewer than 30 days are left."
+        ),
+        examples=["AQWxxxxxxxx"],
+    ),
+    th.Property(
+        "access_token",
+        th.StringType,
+        secret=True,
+        title="Access token",
+        description=(
+            "A plain OAuth access token (valid 60 days), instead of the refresh-token "
+            "settings. Set either this or `client_id` + `client_secret` + `refresh_token`."
+        ),
+        examples=["AQVxxxxxxxx"],
+    ),
+    th.Property(
+        "account_ids",
+        th.ArrayType(th.CustomType({"type": ["string", "integer"]})),
+        title="Ad account IDs",
+        description=(
+            "Sponsored ad account ids to sync (numbers, digit strings or "
+            "`urn:li:sponsoredAccount:<id>`). Each is checked to exist and be readable. "
+            "Leave unset to sync every ad account the token can see."
+        ),
+        examples=[["512345678", 523456789]],
+    ),
+    th.Property(
+        "start_date",
+        th.DateTimeType,
+        title="Start date",
+        description=(
+            "Earliest lead submission time to sync (ISO 8601). Defaults to 365 days before "
+            "the run, LinkedIn's longest lead retention."
+        ),
+        examples=["2025-01-01T00:00:00Z"],
+    ),
+    th.Property(
+        "end_date",
+        th.DateTimeType,
+        title="End date",
+        description="Latest lead submission time to sync (ISO 8601, exclusive). Defaults to "
+        "the time the run starts.",
+        examples=["2025-12-31T00:00:00Z"],
+    ),
+    th.Property(
+        "lookback_window_days",
+        th.IntegerType(minimum=0, maximum=365),
+        default=1,
+        title="Lookback window (days)",
+        description=(
+            "Each incremental run starts this many days before the saved bookmark, so leads "
+            "LinkedIn makes visible late are not missed. Re-sent leads are deduplicated by "
+            "targets on the `id` key."
+        ),
+        examples=[1, 3],
+    ),
+    th.Property(
+        "test_leads",
+        th.StringType,
+        default="exclude",
+        allowed_values=list(TEST_LEADS_CHOICES),
+        title="Test leads",
+        description=(
+            "`exclude` (default) syncs real leads only, `include` syncs real and test "
+            "leads, `only` syncs test leads only. Every record keeps its `testLead` flag."
+        ),
+        examples=["exclude", "include", "only"],
+    ),
+    th.Property(
+        "api_version",
+        th.StringType,
+        default=DEFAULT_API_VERSION,
+        title="LinkedIn API version",
+        description=(
+            "Value of the `LinkedIn-Version` header, `YYYYMM`. LinkedIn retires each version "
+            "after about a year; when it answers 426, set a current one."
+        ),
+        examples=["202401", "202510"],
+    ),
+    th.Property(
+        "api_url",
+        th.StringType,
+        default=DEFAULT_API_URL,
+        title="API base URL",
+        description="Base URL of LinkedIn's versioned REST API. Change only to point the tap "
+        "at a local sandbox (plain http is allowed for loopback addresses only).",
+        examples=[DEFAULT_API_URL, "http://127.0.0.1:8787/rest"],
+    ),
+    th.Property(
+        "oauth_token_url",
+        th.StringType,
+        default=DEFAULT_TOKEN_URL,
+        title="OAuth token URL",
+        description="LinkedIn's OAuth 2.0 token endpoint, used for the refresh-token flow.",
+        examples=[DEFAULT_TOKEN_URL],
+    ),
+    th.Property(
+        "page_size",
+        th.IntegerType(minimum=1, maximum=MAX_PAGE_SIZE),
+        default=DEFAULT_PAGE_SIZE,
+        title="Page size",
+        description=(
+            "`count` sent to the lead form and lead response finders. LinkedIn's daily "
+            "limits count calls, not records, so the default is the largest page production "
+            "connectors use (1000); lower it only if LinkedIn rejects it."
+        ),
+        examples=[1000, 100],
+    ),
+    th.Property(
+        "request_timeout",
+        th.IntegerType(minimum=1),
+        default=120,
+        title="Request timeout (seconds)",
+        description="Seconds to wait for LinkedIn to answer one request before retrying.",
+        examples=[120],
+    ),
+    th.Property(
+        "max_retries",
+        th.IntegerType(minimum=0, maximum=20),
+        default=6,
+        title="Maximum retries",
+        description=(
+            "Retries of one request after a 429, a 5xx, a timeout, a dropped connection or a "
+            "truncated body, with exponential backoff (honouring `Retry-After`)."
+        ),
+        examples=[6],
+    ),
+    th.Property(
+        "retry_backoff_seconds",
+        th.NumberType(minimum=0),
+        default=2,
+        title="Retry backoff (seconds)",
+        description="First wait before a retry; it doubles on each further retry (capped at "
+        "120 s). A `Retry-After` header from LinkedIn takes precedence.",
+        examples=[2],
+    ),
+    th.Property(
+        "user_agent",
+        th.StringType,
+        default=f"tap-linkedin-leads/{__version__}",
+        title="User agent",
+        description="`User-Agent` header sent to LinkedIn.",
+        examples=[f"tap-linkedin-leads/{__version__}"],
+    ),
+).to_dict()
+
+
+def default_start_date(now: datetime.datetime) -> datetime.datetime:
+    """The start date used when none is configured: LinkedIn's retention horizon."""
+    return now - datetime.timedelta(days=DEFAULT_LEAD_RETENTION_DAYS)
+
+
+def parse_account_id(value: object) -> int | None:
+    """Read an ad account id given as int, digit string or sponsoredAccount URN."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if isinstance(value, str):
+        text = value.strip()
+        if match := _ACCOUNT_URN.match(text):
+            text = match.group(1)
+        if text.isdigit() and int(text) > 0:
+            return int(text)
+    return None
+
+
+def _parse_datetime(value: object) -> datetime.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+
+
+def _is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _url_errors(name: str, value: object) -> list[str]:
+    if not isinstance(value, str):
+        return []
+    parsed = urlparse(value)
+    if parsed.scheme == "https" and parsed.netloc:
+        return []
+    if parsed.scheme == "http" and _is_loopback(parsed.hostname):
+        return []
+    return [
+        f"`{name}` must be an https:// URL (plain http is accepted only for a loopback "
+        f"sandbox such as http://127.0.0.1:8787); got {value!r}."
+    ]
+
+
+def _auth_errors(config: Mapping[str, t.Any]) -> list[str]:
+    oauth = {key: bool(config.get(key)) for key in ("client_id", "client_secret", "refresh_token")}
+    has_access_token = bool(config.get("access_token"))
+    if any(oauth.values()) and has_access_token:
+        return [
+            "Set either `access_token` or `client_id` + `client_secret` + `refresh_token`, "
+            "not both."
+        ]
+    if any(oauth.values()) and not all(oauth.values()):
+        missing = ", ".join(f"`{key}`" for key, present in oauth.items() if not present)
+        return [
+            f"The OAuth refresh flow needs `client_id`, `client_secret` and `refresh_token`; "
+            f"missing {missing}."
+        ]
+    if not has_access_token and not any(oauth.values()):
+        return [
+            "No LinkedIn credentials: set `client_id`, `client_secret` and `refresh_token` "
+            "(recommended; tokens are refreshed automatically) or `access_token`."
+        ]
+    return []
+
+
+def semantic_errors(config: Mapping[str, t.Any]) -> list[str]:
+    """Return one message per setting that is present but unusable."""
+    errors = _auth_errors(config)
+
+    account_ids = config.get("account_ids")
+    if account_ids is not None:
+        if not isinstance(account_ids, list) or not account_ids:
+            errors.append("`account_ids` must be a non-empty list of ad account ids, or unset.")
+        else:
+            bad = [value for value in account_ids if parse_account_id(value) is None]
+            if bad:
+                errors.append(
+                    f"`account_ids` has entries that are not ad account ids: {bad!r}. Use "
+                    "numbers such as 512345678 or URNs such as urn:li:sponsoredAccount:512345678."
+                )
+
+    start = _parse_datetime(config.get("start_date"))
+    end = _parse_datetime(config.get("end_date"))
+    for name, raw, parsed in (
+        ("start_date", config.get("start_date"), start),
+        ("end_date", config.get("end_date"), end),
+    ):
+        if raw is not None and parsed is None:
+            errors.append(f"`{name}` must be an ISO 8601 date-time such as 2025-01-01T00:00:00Z.")
+    if start and end and start >= end:
+        errors.append(
+            f"`start_date` ({config['start_date']}) must be before `end_date` "
+            f"({config['end_date']})."
+        )
+
+    test_leads = config.get("test_leads", "exclude")
+    if test_leads not in TEST_LEADS_CHOICES:
+        errors.append(
+            f"`test_leads` must be one of {', '.join(TEST_LEADS_CHOICES)}; got {test_leads!r}."
+        )
+
+    api_version = config.get("api_version", DEFAULT_API_VERSION)
+    if not isinstance(api_version, str) or not _API_VERSION.match(api_version):
+        errors.append(
+            f"`api_version` must be a LinkedIn version in YYYYMM form, such as 202401; got "
+            f"{api_version!r}."
+        )
+
+    for name in ("api_url", "oauth_token_url"):
+        errors.extend(_url_errors(name, config.get(name)))
+    return errors

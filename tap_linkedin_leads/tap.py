@@ -1,0 +1,84 @@
+"""The tap: settings, the shared authenticator and the stream list."""
+
+from __future__ import annotations
+
+import datetime
+import typing as t
+from functools import cached_property
+
+from singer_sdk import Tap
+from singer_sdk.exceptions import ConfigValidationError
+from typing_extensions import override
+
+from tap_linkedin_leads.auth import LinkedInAuthenticator
+from tap_linkedin_leads.leads import parse_submitted_at
+from tap_linkedin_leads.settings import (
+    SETTINGS_SCHEMA,
+    default_start_date,
+    parse_account_id,
+    semantic_errors,
+)
+from tap_linkedin_leads.streams import AdAccountsStream, LeadFormResponsesStream, LeadFormsStream
+
+if t.TYPE_CHECKING:
+    from singer_sdk.streams import Stream
+
+__all__ = ["TapLinkedInLeads"]
+
+
+class TapLinkedInLeads(Tap):
+    """Singer tap for LinkedIn Lead Sync."""
+
+    name = "tap-linkedin-leads"
+    package_name = "tap-linkedin-leads"
+    config_jsonschema = SETTINGS_SCHEMA
+
+    def __init__(self, *args: t.Any, validate_config: bool = True, **kwargs: t.Any) -> None:
+        """Validate settings beyond JSON schema before any API call is made."""
+        #: Frozen once, so every stream and account shares the same window end.
+        self.run_started_at = datetime.datetime.now(tz=datetime.timezone.utc)
+        super().__init__(*args, validate_config=validate_config, **kwargs)
+        if validate_config and (errors := semantic_errors(self.config)):
+            raise ConfigValidationError(
+                "Config validation failed",
+                errors=errors,
+                schema=self.config_jsonschema,
+            )
+
+    @cached_property
+    def authenticator(self) -> LinkedInAuthenticator:
+        """The one authenticator all streams share (one token refresh per run)."""
+        return LinkedInAuthenticator.from_config(self.config, self.logger)
+
+    @cached_property
+    def configured_account_ids(self) -> list[int] | None:
+        """Account ids from ``account_ids``, de-duplicated in order; ``None`` when unset."""
+        raw = self.config.get("account_ids")
+        if not raw:
+            return None
+        ids = [parse_account_id(value) for value in raw]
+        return list(dict.fromkeys(i for i in ids if i is not None))
+
+    @cached_property
+    def start_datetime(self) -> datetime.datetime:
+        """``start_date``, or 365 days before the run (LinkedIn's lead retention)."""
+        configured = parse_submitted_at(self.config.get("start_date"))
+        return configured or default_start_date(self.run_started_at)
+
+    @cached_property
+    def end_datetime(self) -> datetime.datetime:
+        """``end_date``, or the moment the run started."""
+        configured = parse_submitted_at(self.config.get("end_date"))
+        return configured or self.run_started_at
+
+    @override
+    def discover_streams(self) -> list[Stream]:
+        return [
+            AdAccountsStream(self),
+            LeadFormsStream(self),
+            LeadFormResponsesStream(self),
+        ]
+
+
+if __name__ == "__main__":
+    TapLinkedInLeads.cli()
