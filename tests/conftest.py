@@ -1,0 +1,78 @@
+"""Shared helpers: run the tap in-process and read back its Singer messages."""
+
+from __future__ import annotations
+
+import io
+import json
+import typing as t
+from contextlib import redirect_stdout
+from dataclasses import dataclass, field
+
+import pytest
+import responses
+
+from tap_linkedin_leads.tap import TapLinkedInLeads
+from tests.linkedin_payloads import token_response
+
+API = "https://api.linkedin.com/rest"
+TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"
+
+SECRETS = {
+    "client_id": "client-id-123",
+    "client_secret": "client-secret-xyz-SECRET",
+    "refresh_token": "AQW-refresh-secret",
+}
+
+BASE_CONFIG: dict[str, t.Any] = {
+    **SECRETS,
+    "start_date": "2024-01-01T00:00:00Z",
+    "end_date": "2024-02-01T00:00:00Z",
+    "retry_backoff_seconds": 0,
+}
+
+
+@dataclass
+class SyncOutput:
+    messages: list[dict[str, t.Any]] = field(default_factory=list)
+
+    def records(self, stream: str) -> list[dict[str, t.Any]]:
+        return [
+            m["record"] for m in self.messages if m["type"] == "RECORD" and m["stream"] == stream
+        ]
+
+    @property
+    def states(self) -> list[dict[str, t.Any]]:
+        return [m["value"] for m in self.messages if m["type"] == "STATE"]
+
+    @property
+    def last_state(self) -> dict[str, t.Any]:
+        return self.states[-1]
+
+
+def run_tap(
+    config: dict[str, t.Any],
+    *,
+    state: dict[str, t.Any] | None = None,
+    catalog: dict[str, t.Any] | None = None,
+) -> SyncOutput:
+    """Sync in-process and parse every Singer message written to stdout."""
+    tap = TapLinkedInLeads(config=config, state=state, catalog=catalog, parse_env_config=False)
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        tap.sync_all()
+    return SyncOutput([json.loads(line) for line in buffer.getvalue().splitlines() if line.strip()])
+
+
+@pytest.fixture
+def api() -> t.Iterator[responses.RequestsMock]:
+    """A ``responses`` mock that fails the test on any unregistered request."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+def add_token(mock: responses.RequestsMock, body: dict[str, t.Any] | None = None) -> None:
+    mock.add(responses.POST, TOKEN_URL, json=body or token_response())
+
+
+def calls_to(mock: responses.RequestsMock, path: str) -> list[t.Any]:
+    return [c for c in mock.calls if c.request.url.startswith(API + path)]

@@ -1,0 +1,168 @@
+"""LinkedIn-shaped payloads for offline tests, following the reference samples field by field."""
+
+from __future__ import annotations
+
+import typing as t
+
+ACCOUNT_ID = 512345678
+OTHER_ACCOUNT_ID = 523456789
+FORM_ID = 7234246
+BIG_FORM_ID = 6955637458260688897  # 19 digits: above 2**53
+
+
+def account(account_id: int = ACCOUNT_ID, **overrides: t.Any) -> dict[str, t.Any]:
+    body = {
+        "id": account_id,
+        "name": f"Ad Account {account_id}",
+        "currency": "USD",
+        "status": "ACTIVE",
+        "type": "BUSINESS",
+        "reference": "urn:li:organization:11223344",
+        "test": False,
+        "servingStatuses": ["RUNNABLE"],
+        "notifiedOnCampaignOptimization": False,
+        "notifiedOnCreativeApproval": False,
+        "notifiedOnCreativeRejection": False,
+        "notifiedOnEndOfCampaign": False,
+        "notifiedOnNewFeaturesEnabled": False,
+        "changeAuditStamps": {
+            "created": {"time": 1600000000000},
+            "lastModified": {"time": 1700000000000},
+        },
+        "version": {"versionTag": "2"},
+    }
+    body.update(overrides)
+    return body
+
+
+def form(form_id: int = FORM_ID, account_id: int = ACCOUNT_ID) -> dict[str, t.Any]:
+    return {
+        "id": form_id,
+        "versionId": 1,
+        "name": "Form with written spanish",
+        "state": "PUBLISHED",
+        "owner": {"sponsoredAccount": f"urn:li:sponsoredAccount:{account_id}"},
+        "created": 1677209077832,
+        "lastModified": 1677209424470,
+        "creationLocale": {"country": "ES", "language": "es"},
+        "reviewInfo": {
+            "reviewStatus": "NEEDS_REVIEW",
+            "rejectionReasons": [],
+            "lastUpdated": 1677209409563,
+        },
+        "hiddenFields": [{"name": "hidden_field", "value": "abc678"}],
+        "content": {
+            "headline": {"localized": {"es_ES": "Titular"}},
+            "description": {"localized": {"es_ES": "Descripcion"}},
+            "questions": [
+                {
+                    "questionId": 107234246,
+                    "name": "First name",
+                    "question": {"localized": {"es_ES": "Nombre"}},
+                    "questionDetails": {"textQuestionDetails": {"maxResponseLength": 300}},
+                    "predefinedField": "FIRST_NAME",
+                    "responseRequired": True,
+                    "responseEditable": True,
+                },
+                {
+                    "questionId": 707234246,
+                    "name": "Custom question 0",
+                    "question": {"localized": {"es_ES": "Color"}},
+                    "questionDetails": {
+                        "multipleChoiceQuestionDetails": {
+                            "options": [
+                                {"id": 0, "text": {"localized": {"es_ES": "Rojo"}}},
+                                {"id": 1, "text": {"localized": {"es_ES": "Azul"}}},
+                            ]
+                        }
+                    },
+                    "responseRequired": True,
+                    "responseEditable": True,
+                },
+            ],
+            "legalInfo": {
+                "legalInfoId": 107234246,
+                "privacyPolicyUrl": "http://example.com/privacy",
+                "legalDisclaimer": {"localized": {"es_ES": "Aviso"}},
+                "consents": [
+                    {"id": 0, "checkRequired": True, "consent": {"localized": {"es_ES": "Si"}}}
+                ],
+            },
+            "postSubmissionInfo": {
+                "message": {"localized": {"es_ES": "Gracias"}},
+                "callToAction": {
+                    "callToActionLabel": "VISIT_COMPANY_WEBSITE",
+                    "callToActionTarget": {"landingPageUrl": "https://www.example.com"},
+                },
+            },
+        },
+    }
+
+
+def lead(
+    n: int,
+    submitted_at: int,
+    *,
+    account_id: int = ACCOUNT_ID,
+    form_id: int = FORM_ID,
+    test_lead: bool = False,
+) -> dict[str, t.Any]:
+    return {
+        "id": f"249592fc-d272-44ba-a7db-c2bdce579507-{n}",
+        "owner": {"sponsoredAccount": f"urn:li:sponsoredAccount:{account_id}"},
+        "leadType": "SPONSORED",
+        "versionedLeadGenFormUrn": f"urn:li:versionedLeadGenForm:(urn:li:leadGenForm:{form_id},1)",
+        "submitter": "urn:li:person:BcLKblgopR",
+        "submittedAt": submitted_at,
+        "testLead": test_lead,
+        "leadMetadata": {
+            "sponsoredLeadMetadata": {"campaign": "urn:li:sponsoredCampaign:198356826"}
+        },
+        "associatedEntity": {"associatedCreative": "urn:li:sponsoredCreative:241257736"},
+        "formResponse": {
+            "consentResponses": [{"consentId": 0, "accepted": True}],
+            "answers": [
+                {
+                    "questionId": 307234246,
+                    "answerDetails": {"textQuestionAnswer": {"answer": f"lead{n}@example.com"}},
+                },
+                {
+                    "questionId": 707234246,
+                    "answerDetails": {"multipleChoiceAnswer": {"options": [0]}},
+                },
+            ],
+        },
+    }
+
+
+def collection(
+    elements: list[dict[str, t.Any]],
+    *,
+    start: int = 0,
+    count: int = 1000,
+    total: int | None = None,
+) -> dict[str, t.Any]:
+    paging: dict[str, t.Any] = {"start": start, "count": count, "links": []}
+    if total is not None:
+        paging["total"] = total
+    return {"paging": paging, "elements": elements}
+
+
+def cursor_page(elements: list[dict[str, t.Any]], next_token: str | None) -> dict[str, t.Any]:
+    metadata = {"nextPageToken": next_token} if next_token else {}
+    return {"elements": elements, "metadata": metadata}
+
+
+def token_response(
+    access_token: str = "AQV-access-1",
+    *,
+    expires_in: int = 5184000,
+    refresh_token_expires_in: int = 26438400,
+) -> dict[str, t.Any]:
+    return {
+        "access_token": access_token,
+        "expires_in": expires_in,
+        "refresh_token": "AQW-refresh-secret",
+        "refresh_token_expires_in": refresh_token_expires_in,
+        "scope": "r_ads,r_marketing_leadgen_automation",
+    }

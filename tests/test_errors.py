@@ -1,0 +1,324 @@
+"""What the tap does with each kind of LinkedIn error, and what it tells the user."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stdout
+
+import pytest
+import requests
+import responses
+
+from tap_linkedin_leads.errors import (
+    AccessDeniedError,
+    ApiVersionRetiredError,
+    DailyLimitError,
+    NotFoundError,
+    RequestRejectedError,
+)
+from tap_linkedin_leads.tap import TapLinkedInLeads
+from tests.conftest import API, BASE_CONFIG, SECRETS, add_token, calls_to, run_tap
+from tests.linkedin_payloads import (
+    ACCOUNT_ID,
+    OTHER_ACCOUNT_ID,
+    account,
+    collection,
+    cursor_page,
+    lead,
+)
+
+JAN_1 = 1704067200000
+CONFIG = {**BASE_CONFIG, "account_ids": [ACCOUNT_ID]}
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record backoff waits instead of sleeping."""
+    waits: list[float] = []
+    monkeypatch.setattr("time.sleep", waits.append)
+    return waits
+
+
+def _happy_children(api: responses.RequestsMock) -> None:
+    api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
+    api.add(
+        responses.GET, f"{API}/leadFormResponses", json=collection([lead(1, JAN_1 + 1)], total=1)
+    )
+
+
+def _assert_clean(message: str) -> None:
+    for secret in (*SECRETS.values(), "AQV-access-1", "lead1@example.com"):
+        assert secret not in message
+
+
+def test_426_names_the_retired_version_and_the_setting(api: responses.RequestsMock) -> None:
+    add_token(api)
+    api.add(
+        responses.GET,
+        f"{API}/adAccounts/{ACCOUNT_ID}",
+        status=426,
+        json={
+            "status": 426,
+            "code": "NONEXISTENT_VERSION",
+            "message": "Requested version 20240101 is not active",
+        },
+    )
+
+    with pytest.raises(ApiVersionRetiredError) as excinfo:
+        run_tap(CONFIG)
+
+    message = str(excinfo.value)
+    assert "no longer serves API version 202401" in message
+    assert "Set `api_version`" in message
+    assert "YYYYMM" in message
+    assert len(calls_to(api, "/adAccounts")) == 1, "426 is not retried"
+
+
+def test_403_on_a_listed_account_names_it_and_the_permissions(api: responses.RequestsMock) -> None:
+    add_token(api)
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
+    api.add(
+        responses.GET,
+        f"{API}/leadForms",
+        status=403,
+        json={
+            "status": 403,
+            "serviceErrorCode": 100,
+            "code": "ACCESS_DENIED",
+            "message": "Not enough permissions to access: leadForms.FINDER-owner.20240101",
+        },
+    )
+
+    with pytest.raises(AccessDeniedError) as excinfo:
+        run_tap(CONFIG)
+
+    message = str(excinfo.value)
+    assert f"ad account {ACCOUNT_ID}" in message
+    for needed in (
+        "r_marketing_leadgen_automation",
+        "r_ads",
+        "role on the ad account",
+        "company page",
+    ):
+        assert needed in message
+    _assert_clean(message)
+
+
+def test_403_on_a_discovered_account_is_skipped_with_a_warning(
+    api: responses.RequestsMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    add_token(api)
+    api.add(
+        responses.GET,
+        f"{API}/adAccounts",
+        json=cursor_page([account(ACCOUNT_ID), account(OTHER_ACCOUNT_ID)], None),
+    )
+
+    def owner_endpoint(elements):  # type: ignore[no-untyped-def]
+        def callback(request):  # type: ignore[no-untyped-def]
+            if f"{ACCOUNT_ID})" in request.url:
+                return (
+                    403,
+                    {},
+                    json.dumps({"status": 403, "code": "ACCESS_DENIED", "message": "denied"}),
+                )
+            return 200, {}, json.dumps(collection(elements, total=len(elements)))
+
+        return callback
+
+    api.add_callback(responses.GET, f"{API}/leadForms", callback=owner_endpoint([]))
+    api.add_callback(
+        responses.GET,
+        f"{API}/leadFormResponses",
+        callback=owner_endpoint([lead(1, JAN_1 + 1, account_id=OTHER_ACCOUNT_ID)]),
+    )
+
+    output = run_tap(BASE_CONFIG)
+
+    assert [r["account_id"] for r in output.records("lead_form_responses")] == [OTHER_ACCOUNT_ID]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert sum(f"Skipping ad account {ACCOUNT_ID}" in w for w in warnings) == 2  # both lead streams
+
+
+def test_listed_account_that_does_not_exist_is_named(api: responses.RequestsMock) -> None:
+    add_token(api)
+    api.add(
+        responses.GET,
+        f"{API}/adAccounts/{ACCOUNT_ID}",
+        status=404,
+        json={"status": 404, "message": "Not Found"},
+    )
+
+    with pytest.raises(
+        NotFoundError, match=f"ad account {ACCOUNT_ID} \\(listed in `account_ids`\\)"
+    ):
+        run_tap(CONFIG)
+
+
+def test_400_shows_linkedins_message_and_is_not_retried(api: responses.RequestsMock) -> None:
+    add_token(api)
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
+    api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
+    api.add(
+        responses.GET,
+        f"{API}/leadFormResponses",
+        status=400,
+        json={
+            "status": 400,
+            "serviceErrorCode": 100,
+            "code": "ILLEGAL_ARGUMENT",
+            "message": "Invalid param submittedAtTimeRange",
+        },
+    )
+
+    with pytest.raises(RequestRejectedError) as excinfo:
+        run_tap(CONFIG)
+
+    message = str(excinfo.value)
+    assert "Invalid param submittedAtTimeRange" in message
+    assert "ILLEGAL_ARGUMENT" in message
+    assert len(calls_to(api, "/leadFormResponses")) == 1
+
+
+def test_429_honours_retry_after_then_succeeds(
+    api: responses.RequestsMock, sleeps: list[float]
+) -> None:
+    add_token(api)
+    api.add(
+        responses.GET,
+        f"{API}/adAccounts/{ACCOUNT_ID}",
+        status=429,
+        headers={"Retry-After": "7"},
+        json={
+            "status": 429,
+            "serviceErrorCode": 101,
+            "message": "Resource level throttle limit for calls to this resource is reached.",
+        },
+    )
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
+    _happy_children(api)
+
+    output = run_tap({**CONFIG, "retry_backoff_seconds": 2})
+
+    assert sleeps == [7.0]
+    assert len(output.records("lead_form_responses")) == 1
+
+
+def test_retry_after_is_capped(api: responses.RequestsMock, sleeps: list[float]) -> None:
+    add_token(api)
+    api.add(
+        responses.GET,
+        f"{API}/adAccounts/{ACCOUNT_ID}",
+        status=429,
+        headers={"Retry-After": "86400"},
+    )
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
+    _happy_children(api)
+
+    run_tap(CONFIG)
+
+    assert sleeps == [120.0]
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+def test_429_without_header_and_5xx_back_off_exponentially(
+    api: responses.RequestsMock, sleeps: list[float], status: int
+) -> None:
+    add_token(api)
+    for _ in range(3):
+        api.add(
+            responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", status=status, json={"status": status}
+        )
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
+    _happy_children(api)
+
+    output = run_tap({**CONFIG, "retry_backoff_seconds": 1.5})
+
+    assert sleeps == [1.5, 3.0, 6.0]
+    assert len(output.records("ad_accounts")) == 1
+
+
+def test_retries_give_up_after_max_retries(
+    api: responses.RequestsMock, sleeps: list[float]
+) -> None:
+    add_token(api)
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", status=503)
+
+    with pytest.raises(Exception, match="503"):
+        run_tap({**CONFIG, "max_retries": 2})
+    assert len(calls_to(api, "/adAccounts")) == 3
+    assert len(sleeps) == 2
+
+
+def test_connection_reset_and_truncated_body_are_retried(
+    api: responses.RequestsMock, sleeps: list[float]
+) -> None:
+    add_token(api)
+    api.add(
+        responses.GET,
+        f"{API}/adAccounts/{ACCOUNT_ID}",
+        body=requests.exceptions.ConnectionError("reset"),
+    )
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
+    api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
+    full = json.dumps(collection([lead(1, JAN_1 + 1)], total=1))
+    api.add(
+        responses.GET,
+        f"{API}/leadFormResponses",
+        body=full[: len(full) // 2],
+        content_type="application/json",
+    )
+    api.add(responses.GET, f"{API}/leadFormResponses", body=full, content_type="application/json")
+
+    output = run_tap(CONFIG)
+
+    assert len(output.records("lead_form_responses")) == 1
+    assert len(sleeps) == 2
+
+
+def test_daily_limit_stops_cleanly_after_emitting_state_for_finished_accounts(
+    api: responses.RequestsMock, sleeps: list[float]
+) -> None:
+    add_token(api)
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
+    api.add(responses.GET, f"{API}/adAccounts/{OTHER_ACCOUNT_ID}", json=account(OTHER_ACCOUNT_ID))
+    api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
+    daily = {
+        "status": 429,
+        "serviceErrorCode": 101,
+        "code": "TOO_MANY_REQUESTS",
+        "message": (
+            "Resource level throttle APPLICATION AND MEMBER DAY limit for calls to this "
+            "resource is reached."
+        ),
+    }
+
+    def leads(request):  # type: ignore[no-untyped-def]
+        if f"{ACCOUNT_ID})" in request.url:
+            return 200, {}, json.dumps(collection([lead(1, JAN_1 + 1)], total=1))
+        return 429, {}, json.dumps(daily)
+
+    api.add_callback(responses.GET, f"{API}/leadFormResponses", callback=leads)
+
+    buffer = io.StringIO()
+    tap = TapLinkedInLeads(
+        config={**BASE_CONFIG, "account_ids": [ACCOUNT_ID, OTHER_ACCOUNT_ID]},
+        parse_env_config=False,
+    )
+    with pytest.raises(DailyLimitError) as excinfo, redirect_stdout(buffer):
+        tap.sync_all()
+
+    message = str(excinfo.value)
+    assert "daily API limit" in message
+    assert "midnight UTC" in message
+    assert "resumes" in message
+    assert sleeps == [], "the daily limit is not retried"
+    states = [
+        json.loads(line)["value"]
+        for line in buffer.getvalue().splitlines()
+        if '"type":"STATE"' in line.replace(" ", "")
+    ]
+    partitions = states[-1]["bookmarks"]["lead_form_responses"]["partitions"]
+    finished = [p for p in partitions if p["context"] == {"account_id": ACCOUNT_ID}]
+    assert finished[0]["replication_key_value"] == "2024-01-01T00:00:00.001+00:00"

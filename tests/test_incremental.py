@@ -1,0 +1,159 @@
+"""Bookmarks: one per account, turned into ``submittedAtTimeRange`` on the next run."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import responses
+
+from tap_linkedin_leads.leads import format_submitted_at, to_epoch_ms
+from tap_linkedin_leads.tap import TapLinkedInLeads
+from tests.conftest import API, BASE_CONFIG, add_token, calls_to, run_tap
+from tests.linkedin_payloads import ACCOUNT_ID, OTHER_ACCOUNT_ID, account, collection, lead
+
+JAN_1 = 1704067200000
+DAY = 86_400_000
+
+
+def _time_range(url: str) -> tuple[int, int]:
+    raw = url.split("submittedAtTimeRange=(", 1)[1].split(")", 1)[0]
+    parts = dict(part.split(":") for part in raw.split(","))
+    return int(parts["start"]), int(parts["end"])
+
+
+def _mock_two_accounts(
+    api: responses.RequestsMock, leads_by_account: dict[int, list[dict]]
+) -> None:
+    add_token(api)
+    for account_id in leads_by_account:
+        api.add(responses.GET, f"{API}/adAccounts/{account_id}", json=account(account_id))
+    api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
+
+    def leads_callback(request):  # type: ignore[no-untyped-def]
+        for account_id, leads in leads_by_account.items():
+            if f"sponsoredAccount%3A{account_id})" in request.url:
+                return 200, {}, json.dumps(collection(leads, total=len(leads)))
+        return 404, {}, "{}"
+
+    api.add_callback(responses.GET, f"{API}/leadFormResponses", callback=leads_callback)
+
+
+def test_first_run_uses_start_date_and_bookmarks_each_account_at_its_newest_lead(
+    api: responses.RequestsMock,
+) -> None:
+    # Newest first, as LinkedIn returns them; the bookmark must not depend on order.
+    _mock_two_accounts(
+        api,
+        {
+            ACCOUNT_ID: [lead(3, JAN_1 + 3 * DAY), lead(2, JAN_1 + 9 * DAY), lead(1, JAN_1 + DAY)],
+            OTHER_ACCOUNT_ID: [lead(4, JAN_1 + 2 * DAY, account_id=OTHER_ACCOUNT_ID)],
+        },
+    )
+    config = {**BASE_CONFIG, "account_ids": [ACCOUNT_ID, OTHER_ACCOUNT_ID]}
+
+    output = run_tap(config)
+
+    starts = [_time_range(c.request.url)[0] for c in calls_to(api, "/leadFormResponses")]
+    assert starts == [JAN_1, JAN_1]
+    partitions = output.last_state["bookmarks"]["lead_form_responses"]["partitions"]
+    assert partitions == [
+        {
+            "context": {"account_id": ACCOUNT_ID},
+            "replication_key": "submitted_at",
+            "replication_key_value": "2024-01-10T00:00:00.000+00:00",
+        },
+        {
+            "context": {"account_id": OTHER_ACCOUNT_ID},
+            "replication_key": "submitted_at",
+            "replication_key_value": "2024-01-03T00:00:00.000+00:00",
+        },
+    ]
+
+
+def test_next_run_starts_at_bookmark_minus_lookback_per_account(
+    api: responses.RequestsMock,
+) -> None:
+    _mock_two_accounts(api, {ACCOUNT_ID: [], OTHER_ACCOUNT_ID: []})
+    state = {
+        "bookmarks": {
+            "lead_form_responses": {
+                "partitions": [
+                    {
+                        "context": {"account_id": ACCOUNT_ID},
+                        "replication_key": "submitted_at",
+                        "replication_key_value": "2024-01-10T00:00:00.000+00:00",
+                    },
+                ]
+            }
+        }
+    }
+    config = {
+        **BASE_CONFIG,
+        "account_ids": [ACCOUNT_ID, OTHER_ACCOUNT_ID],
+        "lookback_window_days": 2,
+    }
+
+    output = run_tap(config, state=state)
+
+    ranges = [_time_range(c.request.url) for c in calls_to(api, "/leadFormResponses")]
+    end = 1706745600000  # end_date
+    assert ranges == [(JAN_1 + 7 * DAY, end), (JAN_1, end)]
+    # No new leads: the bookmark is kept, not lost or moved back.
+    partitions = output.last_state["bookmarks"]["lead_form_responses"]["partitions"]
+    assert partitions[0]["replication_key_value"] == "2024-01-10T00:00:00.000+00:00"
+
+
+def test_start_date_later_than_bookmark_minus_lookback_wins(api: responses.RequestsMock) -> None:
+    _mock_two_accounts(api, {ACCOUNT_ID: []})
+    state = {
+        "bookmarks": {
+            "lead_form_responses": {
+                "partitions": [
+                    {
+                        "context": {"account_id": ACCOUNT_ID},
+                        "replication_key": "submitted_at",
+                        "replication_key_value": "2024-01-10T00:00:00.000+00:00",
+                    }
+                ]
+            }
+        }
+    }
+    config = {**BASE_CONFIG, "account_ids": [ACCOUNT_ID], "start_date": "2024-01-09T12:00:00Z"}
+
+    run_tap(config, state=state)
+
+    (url,) = [c.request.url for c in calls_to(api, "/leadFormResponses")]
+    assert _time_range(url)[0] == JAN_1 + 8 * DAY + DAY // 2
+
+
+def test_defaults_cover_last_365_days_up_to_the_run_start() -> None:
+    tap = TapLinkedInLeads(
+        config={"access_token": "AQV-x", "account_ids": [1]},
+        parse_env_config=False,
+    )
+    assert tap.end_datetime == tap.run_started_at
+    assert tap.run_started_at - tap.start_datetime == datetime.timedelta(days=365)
+
+
+def test_submitted_at_format_is_fixed_width_utc_milliseconds() -> None:
+    assert format_submitted_at(JAN_1 + 7) == "2024-01-01T00:00:00.007+00:00"
+    moment = datetime.datetime(2024, 1, 1, 0, 0, 0, 7000, tzinfo=datetime.timezone.utc)
+    assert to_epoch_ms(moment) == JAN_1 + 7
+
+
+def test_derived_fields(api: responses.RequestsMock) -> None:
+    _mock_two_accounts(api, {ACCOUNT_ID: [lead(1, JAN_1 + 1234)]})
+
+    record = run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID]}).records("lead_form_responses")[0]
+
+    assert record["submitted_at"] == "2024-01-01T00:00:01.234+00:00"
+    assert record["submittedAt"] == JAN_1 + 1234
+    assert record["account_id"] == ACCOUNT_ID
+    assert record["organization_id"] is None
+    assert (record["form_id"], record["form_version"]) == (7234246, 1)
+    assert record["campaign_id"] == 198356826
+    assert record["creative_id"] == 241257736
+    assert record["formResponse"]["answers"][1]["answerDetails"] == {
+        "multipleChoiceAnswer": {"options": [0]}
+    }
