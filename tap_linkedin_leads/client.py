@@ -21,6 +21,7 @@ from tap_linkedin_leads.errors import (
     DailyLimitError,
     NotFoundError,
     RequestRejectedError,
+    UnreadableRecordError,
 )
 from tap_linkedin_leads.payload import UnreadableBodyError, parse_payload, payload_of
 from tap_linkedin_leads.restli import RestliValue, encode_query
@@ -189,14 +190,27 @@ class LinkedInStream(RESTStream[t.Any]):
         return f"{self.endpoint or self.name}: HTTP {response.status_code} {response.reason}"
 
     def elements(self, response: requests.Response) -> list[dict[str, t.Any]]:
-        """The ``elements`` array of a collection response."""
+        """The ``elements`` array of a collection response.
+
+        An element that is not a JSON object cannot become a record; it stops the sync with
+        its position rather than being dropped silently.
+        """
         payload = payload_of(response)
         elements = payload.get("elements") if isinstance(payload, dict) else None
-        return (
-            [item for item in elements if isinstance(item, dict)]
-            if isinstance(elements, list)
-            else []
-        )
+        if elements is None:
+            return []
+        endpoint = self.endpoint or self.name
+        if not isinstance(elements, list):
+            msg = f"{endpoint}: `elements` in LinkedIn's answer is not a list."
+            raise UnreadableRecordError(msg)
+        for position, item in enumerate(elements):
+            if not isinstance(item, dict):
+                msg = (
+                    f"{endpoint}: element {position} of the page is a {type(item).__name__}, "
+                    "not an object, so it cannot be synced."
+                )
+                raise UnreadableRecordError(msg)
+        return elements
 
     @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:

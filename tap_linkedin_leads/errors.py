@@ -16,6 +16,7 @@ __all__ = [
     "LinkedInTapError",
     "NotFoundError",
     "RequestRejectedError",
+    "UnreadableRecordError",
 ]
 
 LEAD_SYNC_PERMISSIONS = (
@@ -66,6 +67,10 @@ class NotFoundError(LinkedInTapError):
 
 class RequestRejectedError(LinkedInTapError):
     """LinkedIn answered 400 (or another non-retriable 4xx) to a request."""
+
+
+class UnreadableRecordError(LinkedInTapError):
+    """LinkedIn sent an element that cannot become a record."""
 
 
 class DailyLimitError(LinkedInTapError):

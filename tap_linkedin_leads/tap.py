@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import typing as t
 from functools import cached_property
 
@@ -24,6 +25,24 @@ if t.TYPE_CHECKING:
     from singer_sdk.streams import Stream
 
 __all__ = ["TapLinkedInLeads"]
+
+
+class _ResumableProgressFilter(logging.Filter):
+    """Drop the SDK's "progress is not resumable" warning for lead responses.
+
+    The stream is unsorted on purpose, and it is resumable per account: a bookmark moves
+    only when the account is finished, so a rerun from the last STATE repeats at most the
+    unfinished account. The SDK's generic warning, once per account, would say otherwise.
+    """
+
+    @override
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "progress is not resumable" not in record.getMessage()
+
+
+_SDK_LOGGER = logging.getLogger("singer_sdk")
+if not any(isinstance(f, _ResumableProgressFilter) for f in _SDK_LOGGER.filters):
+    _SDK_LOGGER.addFilter(_ResumableProgressFilter())
 
 
 class TapLinkedInLeads(Tap):

@@ -16,6 +16,7 @@ from tap_linkedin_leads.errors import (
     DailyLimitError,
     NotFoundError,
     RequestRejectedError,
+    UnreadableRecordError,
 )
 from tap_linkedin_leads.tap import TapLinkedInLeads
 from tests.conftest import API, BASE_CONFIG, SECRETS, add_token, calls_to, run_tap
@@ -322,3 +323,17 @@ def test_daily_limit_stops_cleanly_after_emitting_state_for_finished_accounts(
     partitions = states[-1]["bookmarks"]["lead_form_responses"]["partitions"]
     finished = [p for p in partitions if p["context"] == {"account_id": ACCOUNT_ID}]
     assert finished[0]["replication_key_value"] == "2024-01-01T00:00:00.001+00:00"
+
+
+def test_an_element_that_is_not_an_object_stops_the_sync_naming_its_position(
+    api: responses.RequestsMock,
+) -> None:
+    add_token(api)
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
+    api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
+    page = collection([lead(1, JAN_1 + 1)], total=2)
+    page["elements"].append("garbage")
+    api.add(responses.GET, f"{API}/leadFormResponses", json=page)
+
+    with pytest.raises(UnreadableRecordError, match="element 1 of the page is a str"):
+        run_tap(CONFIG)
