@@ -1,0 +1,166 @@
+"""Whole syncs over real loopback HTTP: pagination, token refresh, incremental runs, resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import typing as t
+
+import pytest
+
+from tap_linkedin_leads.leads import parse_submitted_at, to_epoch_ms
+from tap_linkedin_leads.sandbox import Fault, SandboxData
+from tests.integration.conftest import expected_lead_ids, run_cli
+
+if t.TYPE_CHECKING:
+    from pathlib import Path
+
+
+@pytest.mark.parametrize("test_leads", ["exclude", "include", "only"])
+def test_full_sync_returns_exactly_the_ground_truth(
+    tmp_path: Path, sandbox: t.Any, test_leads: str
+) -> None:
+    server = sandbox()
+    config = {**server.tap_config(), "test_leads": test_leads}
+
+    run = run_cli(tmp_path, config)
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    ids = run.lead_ids()
+    assert len(ids) == len(set(ids)), "no lead is emitted twice"
+    assert set(ids) == expected_lead_ids(server.data, test_leads=test_leads)
+    flags = {r["testLead"] for r in run.records("lead_form_responses")}
+    assert flags == {"exclude": {False}, "only": {True}, "include": {False, True}}[test_leads]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"short_pages": True, "empty_page": True},
+        {"short_pages": True, "empty_page": False, "omit_paging_total": True},
+    ],
+    ids=["short-and-empty-pages", "no-total"],
+)
+def test_short_pages_never_lose_leads(tmp_path: Path, sandbox: t.Any, options: dict) -> None:
+    server = sandbox(SandboxData.generate(seed=3, accounts=2, leads_per_form=60), **options)
+    config = {**server.tap_config(), "page_size": 7, "test_leads": "include"}
+
+    run = run_cli(tmp_path, config)
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert set(run.lead_ids()) == expected_lead_ids(server.data, test_leads="include")
+    starts = [
+        int(r.query["start"])
+        for r in server.requests
+        if r.endpoint == "leadFormResponses" and "start" in r.query
+    ]
+    assert all(start % 7 == 0 for start in starts), "offsets advance by the page size"
+
+
+def test_access_token_expiring_mid_run_is_refreshed_once(tmp_path: Path, sandbox: t.Any) -> None:
+    server = sandbox(faults=[Fault("expire_token", endpoint="leadFormResponses", at_call=2)])
+
+    run = run_cli(tmp_path, server.tap_config())
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert set(run.lead_ids()) == expected_lead_ids(server.data)
+    assert server.request_count(endpoint="token") == 2
+    assert "refreshing it once" in run.stderr
+
+
+def test_second_run_asks_only_from_bookmark_minus_lookback(tmp_path: Path, sandbox: t.Any) -> None:
+    data = SandboxData.generate(seed=5, accounts=2, leads_per_form=30)
+    server = sandbox(data)
+    config = {**server.tap_config(), "lookback_window_days": 1}
+    first = run_cli(tmp_path, config)
+    assert first.returncode == 0, first.stderr[-2000:]
+    state = first.last_state
+    assert state is not None
+    account_id = data.visible_account_ids[0]
+    new = data.add_leads(3, account_id=account_id)
+    server.clear_requests()
+
+    second = run_cli(tmp_path, config, state=state)
+
+    assert second.returncode == 0, second.stderr[-2000:]
+    ids = set(second.lead_ids())
+    assert {lead["id"] for lead in new} <= ids
+    # Only leads inside the lookback day before each account's bookmark come back again.
+    partitions = {
+        p["context"]["account_id"]: p["replication_key_value"]
+        for p in state["bookmarks"]["lead_form_responses"]["partitions"]
+    }
+    for request in server.requests:
+        if request.endpoint != "leadFormResponses":
+            continue
+        owner_id = int(request.query["owner"]["sponsoredAccount"].rsplit(":", 1)[1])
+        start_ms = int(request.query["submittedAtTimeRange"]["start"])
+        bookmark = parse_submitted_at(partitions[owner_id])
+        assert bookmark is not None
+        assert start_ms == to_epoch_ms(bookmark) - 86_400_000
+    assert len(ids) < len(first.lead_ids())
+
+
+def _read_until(process: subprocess.Popen[str], states_wanted: int) -> list[str]:
+    lines: list[str] = []
+    states = 0
+    assert process.stdout is not None
+    for line in process.stdout:
+        lines.append(line)
+        if json.loads(line)["type"] == "STATE":
+            states += 1
+            if states >= states_wanted:
+                break
+    return lines
+
+
+@pytest.mark.parametrize("kill_after_states", [1, 2, 3])
+def test_run_killed_hard_resumes_from_last_state_without_losing_leads(
+    tmp_path: Path, sandbox: t.Any, kill_after_states: int
+) -> None:
+    data = SandboxData.generate(seed=9, accounts=4, leads_per_form=50)
+    # A slow answer now and then keeps the run going long enough to be killed mid-way.
+    server = sandbox(
+        data, faults=[Fault("slow", endpoint="leadFormResponses", every=1, seconds=0.2)]
+    )
+    config = {**server.tap_config(), "page_size": 25}
+    config_path = tmp_path / "config.json"
+    config_path.write_text(json.dumps(config))
+
+    with subprocess.Popen(
+        [sys.executable, "-m", "tap_linkedin_leads", "--config", str(config_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=os.environ.copy(),
+    ) as process:
+        lines = _read_until(process, kill_after_states)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+
+    before = [json.loads(line) for line in lines]
+    seen = {
+        m["record"]["id"]
+        for m in before
+        if m["type"] == "RECORD" and m["stream"] == "lead_form_responses"
+    }
+    last_state = next(m["value"] for m in reversed(before) if m["type"] == "STATE")
+    server.clear_faults()
+    expected = expected_lead_ids(data)
+    assert seen < expected, "the kill landed before the sync finished"
+
+    resumed = run_cli(tmp_path, config, state=last_state)
+
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert seen | set(resumed.lead_ids()) == expected
+    finished = [
+        p
+        for p in last_state.get("bookmarks", {})
+        .get("lead_form_responses", {})
+        .get("partitions", [])
+        if "replication_key_value" in p
+    ]
+    print(f"killed after {len(seen)} leads with {len(finished)} accounts bookmarked")
