@@ -8,6 +8,7 @@ with ``(data seed, lead index)``. Building the same lead twice therefore gives t
 
 from __future__ import annotations
 
+import base64
 import bisect
 import hashlib
 import random
@@ -19,25 +20,28 @@ from tap_linkedin_leads.sandbox.forms import SPONSORED, FormRecord
 
 JsonDict = dict[str, Any]
 
-_PERSON_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
 
 def lead_seed(data_seed: int, index: int) -> int:
     """Seed of one lead's private random generator."""
     return (abs(data_seed) << 32) + index
 
 
-def lead_id(data_seed: int, index: int) -> str:
+def _digest(data_seed: int, index: int) -> bytes:
+    return hashlib.blake2b(f"{data_seed}:{index}".encode(), digest_size=24).digest()
+
+
+def lead_id(data_seed: int, index: int, digest: bytes | None = None) -> str:
     """The lead's id, ``<uuid>-<n>`` like LinkedIn's (fast: no answer generation).
 
     Args:
         data_seed: The data set's seed.
         index: The lead's index in the data set.
+        digest: The lead's digest, if already computed.
 
     Returns:
         The id string.
     """
-    digest = hashlib.blake2b(f"{data_seed}:{index}".encode(), digest_size=17).digest()
+    digest = digest or _digest(data_seed, index)
     return f"{uuid.UUID(bytes=digest[:16], version=4)}-{digest[16] % 9 + 1}"
 
 
@@ -104,7 +108,8 @@ def build_lead(
     version_id = version_at(form, submitted_at)
     version = form.versions[version_id - 1]
     person = _person(rng)
-    submitter = "".join(rng.choice(_PERSON_ALPHABET) for _ in range(10))
+    digest = _digest(data_seed, index)
+    submitter = base64.urlsafe_b64encode(digest[17:24]).decode()[:10]
     answers = [
         _answer_for(question, person, rng)
         for question in version["content"]["questions"]
@@ -115,7 +120,7 @@ def build_lead(
         for consent in version["content"]["legalInfo"]["consents"]
     ]
     lead: JsonDict = {
-        "id": lead_id(data_seed, index),
+        "id": lead_id(data_seed, index, digest),
         "owner": {form.owner_kind: form.owner_urn},
         "leadType": form.lead_type,
         "versionedLeadGenFormUrn": versioned_form_urn(form.form_id, version_id),

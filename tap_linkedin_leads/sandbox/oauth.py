@@ -56,6 +56,7 @@ class TokenStore:
         client_id: str,
         client_secret: str,
         refresh_error_style: RefreshErrorStyle = "invalid_request",
+        refresh_token: str | None = None,
     ) -> None:
         """Create the store and its initial refresh token.
 
@@ -66,6 +67,7 @@ class TokenStore:
             client_id: Expected client id.
             client_secret: Expected client secret.
             refresh_error_style: Which of the two reported bodies a bad refresh token gets.
+            refresh_token: Value for the initial refresh token (default: random).
         """
         self._clock = clock
         self._lock = threading.Lock()
@@ -75,11 +77,19 @@ class TokenStore:
         self.refresh_error_style: RefreshErrorStyle = refresh_error_style
         self._access: dict[str, _AccessToken] = {}
         self._refresh: dict[str, _RefreshToken] = {}
-        self.refresh_token = self.issue_refresh_token(refresh_token_ttl)
+        self.refresh_token = self.issue_refresh_token(refresh_token_ttl, value=refresh_token)
 
-    def issue_refresh_token(self, ttl: int) -> str:
-        """Mint another refresh token valid for ``ttl`` seconds from now."""
-        token = "AQW" + secrets.token_urlsafe(48)
+    def issue_refresh_token(self, ttl: int, *, value: str | None = None) -> str:
+        """Mint another refresh token valid for ``ttl`` seconds from now.
+
+        Args:
+            ttl: Lifetime in seconds.
+            value: The token text (default: random).
+
+        Returns:
+            The token.
+        """
+        token = value or "AQW" + secrets.token_urlsafe(48)
         with self._lock:
             self._refresh[token] = _RefreshToken(self._clock(), ttl)
         return token

@@ -163,9 +163,9 @@ class _ValueParser:
             return obj
         while True:
             key_at = self.pos
-            key = self.parse_leaf(top=False)
-            if not key:
+            if self.peek() in {":", ",", ")"}:
                 raise self.fail("empty field name in object", key_at)
+            key = self.parse_leaf(top=False)
             if self.peek() != ":":
                 raise self.fail(f"expected ':' after field name '{key}'")
             self.pos += 1

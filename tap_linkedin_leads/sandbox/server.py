@@ -74,6 +74,10 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in one write without Nagle delays: otherwise every keep-alive
+    # request waits ~40 ms for a delayed ACK.
+    disable_nagle_algorithm = True
+    wbufsize = 64 * 1024
     server: _HTTPServer
 
     def do_GET(self) -> None:
@@ -173,6 +177,7 @@ class SandboxServer:
         refresh_error_style: RefreshErrorStyle = "invalid_request",
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
+        refresh_token: str | None = None,
         clock: Callable[[], float] | None = None,
         request_log_limit: int | None = None,
     ) -> None:
@@ -202,6 +207,8 @@ class SandboxServer:
                 ``invalid_grant``.
             client_id: The OAuth client id the token endpoint expects.
             client_secret: The OAuth client secret the token endpoint expects.
+            refresh_token: Value of the initial refresh token (default: random), e.g. to
+                keep a demo's config stable across restarts.
             clock: Time source in seconds (default ``time.time``), for token expiry.
             request_log_limit: Keep only the newest N logged requests.
         """
@@ -229,6 +236,7 @@ class SandboxServer:
             client_id=client_id,
             client_secret=client_secret,
             refresh_error_style=refresh_error_style,
+            refresh_token=refresh_token,
         )
         self._faults = FaultPlan(list(faults))
         self._log = RequestLog(limit=request_log_limit)
