@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing as t
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     from tests.sandbox.conftest import Api
 
 
-def _walk(api: Api, path: str, query: str) -> list[list[dict[str, object]]]:
+def _walk(api: Api, path: str, query: str) -> list[list[dict[str, t.Any]]]:
     pages = []
     token = None
     while True:
