@@ -215,6 +215,8 @@ class SandboxServer:
         self.data = data if data is not None else SandboxData.generate()
         self._clock = clock or time.time
         plan = short_page_plan or ShortPagePlan(withhold=short_pages, empty_page=empty_page)
+        if isinstance(live_versions, str):  # a lone "202401" must not become its characters
+            live_versions = [v.strip() for v in live_versions.split(",")]
         self._options = ServerOptions(
             live_versions=frozenset(live_versions or DEFAULT_LIVE_VERSIONS),
             api_version=api_version,
@@ -337,7 +339,10 @@ class SandboxServer:
             changes: :class:`ServerOptions` fields to replace.
         """
         if "live_versions" in changes:
-            changes["live_versions"] = frozenset(changes["live_versions"])
+            versions = changes["live_versions"]
+            if isinstance(versions, str):
+                versions = versions.split(",")
+            changes["live_versions"] = frozenset(v.strip() for v in versions)
         self._options = dataclasses.replace(self._options, **changes)
         self._api.options = self._options
 

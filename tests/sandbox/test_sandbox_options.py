@@ -1,0 +1,65 @@
+"""Switches for the UNCONFIRMED behaviours, including runtime reconfiguration."""
+
+from __future__ import annotations
+
+import typing as t
+
+from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
+from tests.sandbox.conftest import Api, account_owner
+
+if t.TYPE_CHECKING:
+    import requests
+
+
+def _leads_query(data: SandboxData, extra: str = "") -> str:
+    return f"q=owner&owner={account_owner(data.visible_account_ids[0])}{extra}"
+
+
+def test_reconfigure_at_runtime(fresh_api: Api, data: SandboxData) -> None:
+    fresh_api.server.reconfigure(live_versions="202601")
+    assert fresh_api.get("adAccounts", "q=search").status_code == 426
+    fresh_api.server.reconfigure(live_versions=["202401"], require_protocol_header=False)
+    response = fresh_api.get("adAccounts", "q=search", **{"X-Restli-Protocol-Version": None})
+    assert response.status_code == 200
+    fresh_api.server.reconfigure(require_lead_type=False, test_leads_default=True)
+    body = fresh_api.get("leadFormResponses", _leads_query(data, "&count=100")).json()
+    assert body["elements"]
+    assert all(e["testLead"] and e["leadType"] == "SPONSORED" for e in body["elements"])
+
+
+def test_live_versions_as_a_string(data: SandboxData, session: requests.Session) -> None:
+    with SandboxServer(data, live_versions="202401") as server:
+        assert server.options.live_versions == frozenset({"202401"})
+        assert Api(server, session).get("adAccounts", "q=search").status_code == 200
+
+
+def test_lenient_params(data: SandboxData, session: requests.Session) -> None:
+    with SandboxServer(data, strict_params=False) as server:
+        response = Api(server, session).get("adAccounts", "q=search&utm=1")
+    assert response.status_code == 200
+
+
+def test_search_with_page_token_can_be_rejected(
+    data: SandboxData, session: requests.Session
+) -> None:
+    with SandboxServer(data, reject_search_with_page_token=True) as server:
+        api = Api(server, session)
+        query = "q=search&search=(test:false)&pageSize=1"
+        token = api.get("adAccounts", query).json()["metadata"]["nextPageToken"]
+        assert api.get("adAccounts", f"{query}&pageToken={token}").status_code == 400
+        assert api.get("adAccounts", f"q=search&pageSize=1&pageToken={token}").status_code == 400
+
+
+def test_max_time_range(data: SandboxData, session: requests.Session) -> None:
+    day = 86_400_000
+    with SandboxServer(data, max_time_range_days=30) as server:
+        api = Api(server, session)
+        base = _leads_query(data, "&leadType=(leadType:SPONSORED)")
+        ok = api.get("leadFormResponses", f"{base}&submittedAtTimeRange=(start:0,end:{30 * day})")
+        too_long = api.get(
+            "leadFormResponses", f"{base}&submittedAtTimeRange=(start:0,end:{30 * day + 1})"
+        )
+        open_ended = api.get("leadFormResponses", f"{base}&submittedAtTimeRange=(start:0)")
+    assert ok.status_code == 200
+    assert too_long.status_code == 400
+    assert open_ended.status_code == 400
