@@ -18,6 +18,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 __all__ = [
+    "Projection",
     "RestliList",
     "encode_leaf",
     "encode_query",
@@ -27,6 +28,7 @@ __all__ = [
     "parse_versioned_form_urn",
 ]
 
+_PROJECTION = re.compile(r"^[A-Za-z0-9_,:()]+$")
 _VERSIONED_FORM_URN = re.compile(
     r"^urn:li:versionedLeadGenForm:\(urn:li:leadGenForm:(\d+),(\d+)\)$",
 )
@@ -39,7 +41,20 @@ class RestliList:
     items: Sequence[RestliValue]
 
 
-RestliValue: t.TypeAlias = "str | int | bool | RestliList | Mapping[str, RestliValue]"
+@dataclass(frozen=True)
+class Projection:
+    """A ``fields`` projection such as ``id,form:(id,content)``, sent literally."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        """Only field names and projection syntax may appear: nothing needs escaping."""
+        if not _PROJECTION.match(self.text):
+            msg = f"not a Rest.li projection: {self.text!r}"
+            raise ValueError(msg)
+
+
+RestliValue: t.TypeAlias = "str | int | bool | RestliList | Projection | Mapping[str, RestliValue]"
 
 
 def encode_leaf(value: str) -> str:
@@ -59,6 +74,8 @@ def encode_value(value: RestliValue) -> str:
         return str(value)
     if isinstance(value, str):
         return encode_leaf(value)
+    if isinstance(value, Projection):
+        return value.text
     if isinstance(value, RestliList):
         return "List(" + ",".join(encode_value(item) for item in value.items) + ")"
     inner = ",".join(f"{encode_leaf(key)}:{encode_value(item)}" for key, item in value.items())

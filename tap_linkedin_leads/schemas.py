@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from singer_sdk import typing as th
 
-__all__ = ["AD_ACCOUNT_SCHEMA", "LEAD_FORM_RESPONSE_SCHEMA", "LEAD_FORM_SCHEMA"]
+from tap_linkedin_leads.answers import PREDEFINED_FIELDS, contact_key
+
+__all__ = [
+    "AD_ACCOUNT_SCHEMA",
+    "CAMPAIGN_SCHEMA",
+    "LEAD_FORM_RESPONSE_SCHEMA",
+    "LEAD_FORM_SCHEMA",
+]
 
 #: ``{"country": "US", "language": "en"}``
 LOCALE = th.ObjectType(
@@ -286,4 +293,102 @@ LEAD_FORM_RESPONSE_SCHEMA = th.PropertiesList(
     ),
     th.Property("campaign_id", th.IntegerType, description="Sponsored campaign id (derived)."),
     th.Property("creative_id", th.IntegerType, description="Sponsored creative id (derived)."),
+    th.Property(
+        "form_name",
+        th.StringType,
+        description="Name of the lead form (from the version the lead was submitted on).",
+    ),
+    th.Property(
+        "answers",
+        th.ArrayType(
+            th.ObjectType(
+                th.Property("question_id", th.IntegerType),
+                th.Property(
+                    "question_name",
+                    th.StringType,
+                    description="The form's internal name for the question.",
+                ),
+                th.Property(
+                    "question_text",
+                    th.StringType,
+                    description="The question as shown, in the form's creation locale.",
+                ),
+                th.Property("predefined_field", th.StringType),
+                th.Property("answer_text", th.StringType, description="Text answers."),
+                th.Property("selected_option_ids", th.ArrayType(th.IntegerType)),
+                th.Property(
+                    "selected_options",
+                    th.ArrayType(th.StringType),
+                    description="Labels of the chosen options (multiple choice).",
+                ),
+                additional_properties=False,
+            ),
+        ),
+        description="Each answer joined to its question (derived).",
+    ),
+    th.Property(
+        "consents",
+        th.ArrayType(
+            th.ObjectType(
+                th.Property("consent_id", th.IntegerType),
+                th.Property("consent_text", th.StringType),
+                th.Property("accepted", th.BooleanType),
+                additional_properties=False,
+            ),
+        ),
+        description="Consent checkboxes with their text and the lead's choice (derived).",
+    ),
+    th.Property(
+        "hidden_fields",
+        th.ArrayType(
+            th.ObjectType(
+                th.Property("name", th.StringType),
+                th.Property("value", th.StringType),
+                additional_properties=False,
+            ),
+        ),
+        description="The form version's hidden tracking fields (derived).",
+    ),
+    th.Property(
+        "contact",
+        th.ObjectType(
+            *(th.Property(contact_key(name), th.StringType) for name in PREDEFINED_FIELDS),
+            # Predefined fields LinkedIn adds later keep their lower-cased name.
+            additional_properties=th.StringType,
+        ),
+        description="One property per LinkedIn predefined field, filled from the answers.",
+    ),
+).to_dict()
+
+CAMPAIGN_SCHEMA = th.PropertiesList(
+    th.Property("id", th.IntegerType, required=True, description="Sponsored campaign id."),
+    th.Property("name", th.StringType),
+    th.Property("account", th.StringType, description="urn:li:sponsoredAccount:<id>"),
+    th.Property("campaignGroup", th.StringType, description="urn:li:sponsoredCampaignGroup:<id>"),
+    th.Property("status", th.StringType, description="ACTIVE, PAUSED, ARCHIVED, COMPLETED, ..."),
+    th.Property("type", th.StringType, description="TEXT_AD, SPONSORED_UPDATES, ..."),
+    th.Property("objectiveType", th.StringType, description="E.g. LEAD_GENERATION."),
+    th.Property("costType", th.StringType),
+    th.Property("format", th.StringType),
+    th.Property("locale", LOCALE),
+    th.Property(
+        "runSchedule",
+        th.ObjectType(
+            th.Property("start", th.IntegerType, description="Epoch ms."),
+            th.Property("end", th.IntegerType, description="Epoch ms."),
+        ),
+    ),
+    th.Property(
+        "changeAuditStamps",
+        th.ObjectType(
+            th.Property("created", AUDIT_STAMP),
+            th.Property("lastModified", AUDIT_STAMP),
+        ),
+    ),
+    th.Property("account_id", th.IntegerType, description="Ad account id (derived)."),
+    th.Property(
+        "campaign_group_id",
+        th.IntegerType,
+        description="Campaign group id (derived).",
+    ),
 ).to_dict()

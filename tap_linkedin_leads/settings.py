@@ -22,10 +22,12 @@ __all__ = [
     "DEFAULT_API_VERSION",
     "DEFAULT_LEAD_RETENTION_DAYS",
     "MAX_PAGE_SIZE",
+    "ORGANIC_LEAD_TYPES",
     "SETTINGS_SCHEMA",
     "TEST_LEADS_CHOICES",
     "default_start_date",
     "parse_account_id",
+    "parse_organization_id",
     "semantic_errors",
 ]
 
@@ -39,8 +41,10 @@ DEFAULT_LEAD_RETENTION_DAYS = 365
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 1000
 TEST_LEADS_CHOICES = ("exclude", "include", "only")
+ORGANIC_LEAD_TYPES = ("COMPANY", "EVENT", "ORGANIZATION_PRODUCT")
 
 _ACCOUNT_URN = re.compile(r"^urn:li:sponsoredAccount:(\d+)$")
+_ORGANIZATION_URN = re.compile(r"^urn:li:organization:(\d+)$")
 _API_VERSION = re.compile(r"^\d{4}(0[1-9]|1[0-2])$")
 
 SETTINGS_SCHEMA = th.PropertiesList(
@@ -96,6 +100,29 @@ SETTINGS_SCHEMA = th.PropertiesList(
             "Leave unset to sync every ad account the token can see."
         ),
         examples=[["512345678", 523456789]],
+    ),
+    th.Property(
+        "organization_ids",
+        th.ArrayType(th.CustomType({"type": ["string", "integer"]})),
+        title="Organization IDs",
+        description=(
+            "Company pages (numbers or `urn:li:organization:<id>`) whose organic lead forms "
+            "and leads are synced too, for the lead types in `organic_lead_types`. Needs the "
+            "`r_organization_admin` scope and an admin role on each page."
+        ),
+        examples=[["11223344"]],
+    ),
+    th.Property(
+        "organic_lead_types",
+        th.ArrayType(th.StringType(allowed_values=list(ORGANIC_LEAD_TYPES))),
+        default=list(ORGANIC_LEAD_TYPES),
+        title="Organic lead types",
+        description=(
+            "Lead types synced for each of `organization_ids`: `COMPANY` (company page), "
+            "`EVENT` (event page), `ORGANIZATION_PRODUCT` (product page). Each owner and "
+            "lead type keeps its own bookmark."
+        ),
+        examples=[["COMPANY", "EVENT"]],
     ),
     th.Property(
         "start_date",
@@ -238,6 +265,15 @@ def parse_account_id(value: object) -> int | None:
     return None
 
 
+def parse_organization_id(value: object) -> int | None:
+    """Read an organization id given as int, digit string or organization URN."""
+    if isinstance(value, str) and (match := _ORGANIZATION_URN.match(value.strip())):
+        return int(match.group(1))
+    if isinstance(value, str) and value.strip().startswith("urn:"):
+        return None
+    return parse_account_id(value)
+
+
 def _parse_datetime(value: object) -> datetime.datetime | None:
     if not isinstance(value, str):
         return None
@@ -295,49 +331,80 @@ def _auth_errors(config: Mapping[str, t.Any]) -> list[str]:
     return []
 
 
-def semantic_errors(config: Mapping[str, t.Any]) -> list[str]:
-    """Return one message per setting that is present but unusable."""
-    errors = _auth_errors(config)
+def _id_list_errors(
+    config: Mapping[str, t.Any],
+    name: str,
+    parse: t.Callable[[object], int | None],
+    example: str,
+) -> list[str]:
+    values = config.get(name)
+    if values is None:
+        return []
+    if not isinstance(values, list) or not values:
+        return [f"`{name}` must be a non-empty list of ids, or unset."]
+    bad = [value for value in values if parse(value) is None]
+    if bad:
+        return [f"`{name}` has entries that are not valid ids: {bad!r}. Use ids like {example}."]
+    return []
 
-    account_ids = config.get("account_ids")
-    if account_ids is not None:
-        if not isinstance(account_ids, list) or not account_ids:
-            errors.append("`account_ids` must be a non-empty list of ad account ids, or unset.")
-        else:
-            bad = [value for value in account_ids if parse_account_id(value) is None]
-            if bad:
-                errors.append(
-                    f"`account_ids` has entries that are not ad account ids: {bad!r}. Use "
-                    "numbers such as 512345678 or URNs such as urn:li:sponsoredAccount:512345678."
-                )
 
-    start = _parse_datetime(config.get("start_date"))
-    end = _parse_datetime(config.get("end_date"))
-    for name, raw, parsed in (
-        ("start_date", config.get("start_date"), start),
-        ("end_date", config.get("end_date"), end),
-    ):
-        if raw is not None and parsed is None:
+def _date_errors(config: Mapping[str, t.Any]) -> list[str]:
+    errors = []
+    parsed = {}
+    for name in ("start_date", "end_date"):
+        raw = config.get(name)
+        parsed[name] = _parse_datetime(raw)
+        if raw is not None and parsed[name] is None:
             errors.append(f"`{name}` must be an ISO 8601 date-time such as 2025-01-01T00:00:00Z.")
+    start, end = parsed["start_date"], parsed["end_date"]
     if start and end and start >= end:
         errors.append(
             f"`start_date` ({config['start_date']}) must be before `end_date` "
             f"({config['end_date']})."
         )
+    return errors
 
+
+def _choice_errors(config: Mapping[str, t.Any]) -> list[str]:
+    errors = []
     test_leads = config.get("test_leads", "exclude")
     if test_leads not in TEST_LEADS_CHOICES:
         errors.append(
             f"`test_leads` must be one of {', '.join(TEST_LEADS_CHOICES)}; got {test_leads!r}."
         )
-
+    lead_types = config.get("organic_lead_types", list(ORGANIC_LEAD_TYPES))
+    if not isinstance(lead_types, list) or any(v not in ORGANIC_LEAD_TYPES for v in lead_types):
+        errors.append(
+            f"`organic_lead_types` must list values from {', '.join(ORGANIC_LEAD_TYPES)}; got "
+            f"{lead_types!r}."
+        )
     api_version = config.get("api_version", DEFAULT_API_VERSION)
     if not isinstance(api_version, str) or not _API_VERSION.match(api_version):
         errors.append(
             f"`api_version` must be a LinkedIn version in YYYYMM form, such as 202401; got "
             f"{api_version!r}."
         )
-
-    for name in ("api_url", "oauth_token_url"):
-        errors.extend(_url_errors(name, config.get(name)))
     return errors
+
+
+def semantic_errors(config: Mapping[str, t.Any]) -> list[str]:
+    """Return one message per setting that is present but unusable."""
+    return [
+        *_auth_errors(config),
+        *_id_list_errors(
+            config,
+            "account_ids",
+            parse_account_id,
+            "512345678 or urn:li:sponsoredAccount:512345678",
+        ),
+        *_id_list_errors(
+            config,
+            "organization_ids",
+            parse_organization_id,
+            "11223344 or urn:li:organization:11223344",
+        ),
+        *_date_errors(config),
+        *_choice_errors(config),
+        *_url_errors("api_url", config.get("api_url")),
+        *_url_errors("oauth_token_url", config.get("oauth_token_url")),
+    ]

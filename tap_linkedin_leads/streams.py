@@ -1,4 +1,9 @@
-"""The streams: ad accounts, and per account its lead forms and lead form responses."""
+"""The streams: ad accounts, and per owner its campaigns, lead forms and lead form responses.
+
+Owners are ad accounts (sponsored leads) and, when ``organization_ids`` is set, company
+pages (organic leads). Ad accounts are the parent stream; organization owners are synced
+through the same child streams once the accounts are done.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,9 @@ import typing as t
 
 from typing_extensions import override
 
+from tap_linkedin_leads.answers import resolve_answers
 from tap_linkedin_leads.client import LinkedInStream
-from tap_linkedin_leads.errors import AccessDeniedError
+from tap_linkedin_leads.errors import AccessDeniedError, RequestRejectedError
 from tap_linkedin_leads.leads import (
     derive_lead_fields,
     format_submitted_at,
@@ -18,9 +24,10 @@ from tap_linkedin_leads.leads import (
 )
 from tap_linkedin_leads.pagination import CursorPaginator, OffsetPaginator
 from tap_linkedin_leads.payload import payload_of
-from tap_linkedin_leads.restli import owner_urn
+from tap_linkedin_leads.restli import Projection, owner_urn, parse_urn_id
 from tap_linkedin_leads.schemas import (
     AD_ACCOUNT_SCHEMA,
+    CAMPAIGN_SCHEMA,
     LEAD_FORM_RESPONSE_SCHEMA,
     LEAD_FORM_SCHEMA,
 )
@@ -31,18 +38,73 @@ if t.TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
+    from tap_linkedin_leads.forms import CompiledForm
     from tap_linkedin_leads.restli import RestliValue
     from tap_linkedin_leads.tap import TapLinkedInLeads
 
-__all__ = ["AdAccountsStream", "LeadFormResponsesStream", "LeadFormsStream"]
+__all__ = [
+    "AdAccountsStream",
+    "CampaignsStream",
+    "LeadFormResponsesStream",
+    "LeadFormsStream",
+]
 
-#: LinkedIn's documented default ``pageSize`` for adAccounts search; its maximum is not
-#: documented, and accounts are few, so the tap stays with the known-good value.
-AD_ACCOUNTS_PAGE_SIZE = 100
+#: LinkedIn's documented default ``pageSize`` for its cursor (search) finders; their
+#: maximum is not documented and these collections are small, so the tap stays with it.
+SEARCH_PAGE_SIZE = 100
+
+#: Every lead field the tap reads, plus the definition of the form version the lead was
+#: submitted on. A projection returns only what it names, so the list is complete.
+LEAD_PROJECTION = Projection(
+    "id,owner,leadType,versionedLeadGenFormUrn,submitter,submittedAt,testLead,"
+    "leadMetadata,associatedEntity,formResponse,"
+    "form:(id,versionId,name,creationLocale,hiddenFields,content)"
+)
 
 
 def _tap(stream: LinkedInStream) -> TapLinkedInLeads:
     return t.cast("TapLinkedInLeads", stream._tap)
+
+
+class _OwnerChildStream(LinkedInStream):
+    """A stream read per owner (ad account or organization)."""
+
+    def organization_contexts(self, organization_id: int) -> list[dict[str, t.Any]]:
+        """Contexts to sync for one organization owner (none unless overridden)."""
+        del organization_id
+        return []
+
+    @override
+    def owner_label(self, context: Context | None) -> str:
+        context = context or {}
+        if "organization_id" in context:
+            return f"organization {context['organization_id']}"
+        listed = " (listed in `account_ids`)" if _tap(self).configured_account_ids else ""
+        return f"ad account {context.get('account_id')}{listed}"
+
+    def owner_union(self, context: Context | None) -> dict[str, RestliValue]:
+        """``(sponsoredAccount:<urn>)`` or ``(organization:<urn>)`` for ``context``."""
+        context = context or {}
+        if "organization_id" in context:
+            return {"organization": owner_urn("organization", int(context["organization_id"]))}
+        if "account_id" in context:
+            return {"sponsoredAccount": owner_urn("sponsoredAccount", int(context["account_id"]))}
+        msg = f"{self.name} needs an owner context"
+        raise ValueError(msg)
+
+    def records_for_owner(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """Records of one owner; an unreadable discovered account is skipped with a warning.
+
+        Owners the user listed (``account_ids``, ``organization_ids``) are different: their
+        403 stops the tap, because syncing nothing for them would silently lose their leads.
+        """
+        try:
+            yield from self.request_records(context)
+        except AccessDeniedError as exc:
+            listed = "organization_id" in (context or {}) or _tap(self).configured_account_ids
+            if listed:
+                raise
+            self.logger.warning("Skipping %s: %s", self.owner_label(context), exc)
 
 
 class AdAccountsStream(LinkedInStream):
@@ -57,14 +119,22 @@ class AdAccountsStream(LinkedInStream):
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        configured = _tap(self).configured_account_ids
+        tap = _tap(self)
+        configured = tap.configured_account_ids
         if configured is None:
             yield from self.request_records(None)
-            return
-        # One GET per configured account proves it exists and is readable, and lets an
-        # error name exactly which account is wrong.
-        for account_id in configured:
-            yield from self.request_records({"account_id": account_id})
+        else:
+            # One GET per configured account proves it exists and is readable, and lets an
+            # error name exactly which account is wrong.
+            for account_id in configured:
+                yield from self.request_records({"account_id": account_id})
+        # Company pages are owners too, but not ad accounts: their child streams run here,
+        # the way the SDK runs them for each account.
+        for organization_id in tap.organization_ids:
+            for child in t.cast("list[_OwnerChildStream]", self.child_streams):
+                if child.selected or child.has_selected_descendents:
+                    for child_context in child.organization_contexts(organization_id):
+                        child.sync(context=child_context)
 
     @override
     def owner_label(self, context: Context | None) -> str:
@@ -86,7 +156,7 @@ class AdAccountsStream(LinkedInStream):
     ) -> Mapping[str, RestliValue | None]:
         if context and "account_id" in context:
             return {}
-        return {"q": "search", "pageSize": AD_ACCOUNTS_PAGE_SIZE, "pageToken": next_page_token}
+        return {"q": "search", "pageSize": SEARCH_PAGE_SIZE, "pageToken": next_page_token}
 
     @override
     def get_new_paginator(self) -> CursorPaginator:
@@ -108,53 +178,22 @@ class AdAccountsStream(LinkedInStream):
         return {"account_id": record["id"]}
 
 
-class _AccountChildStream(LinkedInStream):
-    """A stream read per ad account with the ``q=owner`` finder."""
+class CampaignsStream(_OwnerChildStream):
+    """Campaigns of each ad account, so a lead's ``campaign_id`` joins to a name."""
 
+    name = "campaigns"
+    endpoint = "adCampaigns"
+    path = "/adAccounts/{account_id}/adCampaigns"
     parent_stream_type = AdAccountsStream
-
-    @override
-    def owner_label(self, context: Context | None) -> str:
-        account_id = context.get("account_id") if context else None
-        return f"ad account {account_id}"
-
-    @override
-    def get_new_paginator(self) -> OffsetPaginator:
-        return OffsetPaginator(int(self.config["page_size"]))
-
-    def owner_query(self, context: Context | None) -> dict[str, RestliValue]:
-        """``q=owner&owner=(sponsoredAccount:<urn>)`` for the account in ``context``."""
-        if not context or "account_id" not in context:
-            msg = f"{self.name} needs an ad account context"
-            raise ValueError(msg)
-        urn = owner_urn("sponsoredAccount", int(context["account_id"]))
-        return {"q": "owner", "owner": {"sponsoredAccount": urn}}
-
-    def records_for_owner(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        """Records of one owner; an unreadable discovered account is skipped with a warning.
-
-        An account the user listed in ``account_ids`` is different: its 403 stops the tap,
-        because silently syncing nothing for it would lose its leads.
-        """
-        try:
-            yield from self.request_records(context)
-        except AccessDeniedError as exc:
-            if _tap(self).configured_account_ids is not None:
-                raise
-            self.logger.warning("Skipping %s: %s", self.owner_label(context), exc)
-
-
-class LeadFormsStream(_AccountChildStream):
-    """Lead forms owned by each ad account (latest version of each form)."""
-
-    name = "lead_forms"
-    endpoint = "leadForms"
-    path = "/leadForms"
     primary_keys = ("id",)
     replication_key = None
-    schema = LEAD_FORM_SCHEMA
-    # Full-table and keyed by id: one state entry, not one per account.
+    schema = CAMPAIGN_SCHEMA
+    # Full table, keyed by id: one state entry rather than one per account.
     state_partitioning_keys: t.ClassVar[list[str]] = []
+
+    @override
+    def request_path(self, context: Context | None) -> str:
+        return f"/adAccounts/{(context or {})['account_id']}/adCampaigns"
 
     @override
     def request_query(
@@ -162,11 +201,11 @@ class LeadFormsStream(_AccountChildStream):
         context: Context | None,
         next_page_token: t.Any,
     ) -> Mapping[str, RestliValue | None]:
-        return {
-            **self.owner_query(context),
-            "start": next_page_token or 0,
-            "count": int(self.config["page_size"]),
-        }
+        return {"q": "search", "pageSize": SEARCH_PAGE_SIZE, "pageToken": next_page_token}
+
+    @override
+    def get_new_paginator(self) -> CursorPaginator:
+        return CursorPaginator()
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
@@ -178,28 +217,109 @@ class LeadFormsStream(_AccountChildStream):
         row: dict[str, t.Any],
         context: Context | None = None,
     ) -> dict[str, t.Any] | None:
-        account_id, organization_id = owner_ids(row.get("owner"))
-        row["account_id"] = account_id
-        row["organization_id"] = organization_id
+        row["account_id"] = parse_urn_id(row.get("account"), "sponsoredAccount")
+        row["campaign_group_id"] = parse_urn_id(row.get("campaignGroup"), "sponsoredCampaignGroup")
         return row
 
 
-class LeadFormResponsesStream(_AccountChildStream):
-    """Lead form responses (leads), incremental on ``submitted_at`` with a bookmark per account.
+class LeadFormsStream(_OwnerChildStream):
+    """Lead forms owned by each ad account and organization (latest version of each)."""
 
+    name = "lead_forms"
+    endpoint = "leadForms"
+    path = "/leadForms"
+    parent_stream_type = AdAccountsStream
+    primary_keys = ("id",)
+    replication_key = None
+    schema = LEAD_FORM_SCHEMA
+    state_partitioning_keys: t.ClassVar[list[str]] = []
+
+    @override
+    def organization_contexts(self, organization_id: int) -> list[dict[str, t.Any]]:
+        return [{"organization_id": organization_id}]
+
+    @override
+    def get_new_paginator(self) -> OffsetPaginator:
+        return OffsetPaginator(int(self.config["page_size"]))
+
+    @override
+    def request_query(
+        self,
+        context: Context | None,
+        next_page_token: t.Any,
+    ) -> Mapping[str, RestliValue | None]:
+        return {
+            "q": "owner",
+            "owner": self.owner_union(context),
+            "start": next_page_token or 0,
+            "count": int(self.config["page_size"]),
+        }
+
+    def forms_of_owner(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """The owner's forms, each also compiled into the run's form catalog."""
+        catalog = _tap(self).form_catalog
+        for form in self.records_for_owner(context):
+            catalog.add(form)
+            yield form
+        catalog.mark_owner_loaded(_owner_key(context))
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        return self.forms_of_owner(context)
+
+    @override
+    def post_process(
+        self,
+        row: dict[str, t.Any],
+        context: Context | None = None,
+    ) -> dict[str, t.Any] | None:
+        row["account_id"], row["organization_id"] = owner_ids(row.get("owner"))
+        return row
+
+
+class LeadFormResponsesStream(_OwnerChildStream):
+    """Lead form responses (leads), incremental on ``submitted_at``, one bookmark per owner.
+
+    Sponsored leads are read per ad account; organic leads per organization and lead type.
     LinkedIn's order is undocumented (newest first in practice), so the stream is unsorted:
-    an account's bookmark only moves once all its pages are read, and an interrupted run
-    starts that account again from its previous bookmark.
+    an owner's bookmark only moves once all its pages are read, and an interrupted run
+    starts that owner again from its previous bookmark.
     """
 
     name = "lead_form_responses"
     endpoint = "leadFormResponses"
     path = "/leadFormResponses"
+    parent_stream_type = AdAccountsStream
     primary_keys = ("id",)
     replication_key = "submitted_at"
     is_sorted = False
     schema = LEAD_FORM_RESPONSE_SCHEMA
-    state_partitioning_keys: t.ClassVar[list[str]] = ["account_id"]
+    # ``leadType`` (LinkedIn's own field name) rather than a new one, so the SDK copying
+    # partition keys into records adds nothing outside the schema.
+    state_partitioning_keys: t.ClassVar[list[str]] = ["account_id", "organization_id", "leadType"]
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Track forms whose unknown questions were already reported this run."""
+        super().__init__(*args, **kwargs)
+        self._use_projection = True
+        self._warned_forms: set[tuple[int, int | None]] = set()
+
+    @override
+    def organization_contexts(self, organization_id: int) -> list[dict[str, t.Any]]:
+        return [
+            {"organization_id": organization_id, "leadType": lead_type}
+            for lead_type in _tap(self).organic_lead_types
+        ]
+
+    @override
+    def owner_label(self, context: Context | None) -> str:
+        label = super().owner_label(context)
+        lead_type = (context or {}).get("leadType")
+        return f"{label}, {lead_type} leads" if lead_type else label
+
+    @override
+    def get_new_paginator(self) -> OffsetPaginator:
+        return OffsetPaginator(int(self.config["page_size"]))
 
     def window(self, context: Context | None) -> tuple[datetime.datetime, datetime.datetime]:
         """Submission-time window for ``context``: from (bookmark - lookback) to the end."""
@@ -238,10 +358,7 @@ class LeadFormResponsesStream(_AccountChildStream):
         start, end = self.window(context)
         if start >= end:
             self.logger.info(
-                "Nothing to request for %s: the window %s .. %s is empty.",
-                self.owner_label(context),
-                start.isoformat(),
-                end.isoformat(),
+                "Nothing to request for %s: its window is empty.", self.owner_label(context)
             )
             return
         mode = str(self.config["test_leads"])
@@ -254,7 +371,7 @@ class LeadFormResponsesStream(_AccountChildStream):
                 "_limited_to_test_leads": limited,
                 "_window": (to_epoch_ms(start), to_epoch_ms(end)),
             }
-            for record in self.records_for_owner(pass_context):
+            for record in self._records_of_pass(pass_context):
                 is_test = record.get("testLead") is True
                 if (mode == "exclude" and is_test) or (mode == "only" and not is_test):
                     continue
@@ -263,7 +380,26 @@ class LeadFormResponsesStream(_AccountChildStream):
                         continue
                     if not limited:
                         test_ids_seen.add(str(record.get("id")))
+                self._make_readable(record, context)
                 yield record
+
+    def _records_of_pass(self, pass_context: dict[str, t.Any]) -> Iterable[dict[str, t.Any]]:
+        """One ``limitedToTestLeads`` pass; without the form projection if LinkedIn refuses it."""
+        emitted = False
+        try:
+            for record in self.records_for_owner(pass_context):
+                emitted = True
+                yield record
+        except RequestRejectedError:
+            if emitted or not self._use_projection:
+                raise
+            self.logger.warning(
+                "LinkedIn rejected the `fields` projection that embeds each lead's form "
+                "version; continuing without it (answers on older form versions are then "
+                "resolved against the latest version of their form)."
+            )
+            self._use_projection = False
+            yield from self.records_for_owner(pass_context)
 
     @override
     def request_query(
@@ -274,18 +410,77 @@ class LeadFormResponsesStream(_AccountChildStream):
         ctx = context or {}
         start_ms, end_ms = ctx["_window"]
         return {
-            **self.owner_query(context),
-            "leadType": {"leadType": "SPONSORED"},
+            "q": "owner",
+            "owner": self.owner_union(context),
+            "leadType": {"leadType": str(ctx.get("leadType") or "SPONSORED")},
             "limitedToTestLeads": bool(ctx["_limited_to_test_leads"]),
             "submittedAtTimeRange": {"start": start_ms, "end": end_ms},
+            "fields": LEAD_PROJECTION if self._use_projection else None,
             "start": next_page_token or 0,
             "count": int(self.config["page_size"]),
         }
 
-    @override
-    def post_process(
+    def _form_for(
         self,
-        row: dict[str, t.Any],
-        context: Context | None = None,
-    ) -> dict[str, t.Any] | None:
-        return derive_lead_fields(row)
+        record: dict[str, t.Any],
+        embedded: object,
+        context: Context | None,
+    ) -> CompiledForm | None:
+        """The compiled form version a lead was submitted on; fetched once per owner."""
+        form_id, version = record.get("form_id"), record.get("form_version")
+        if not isinstance(form_id, int):
+            return None
+        catalog = _tap(self).form_catalog
+        compiled = catalog.exact(form_id, version)
+        if compiled is None and isinstance(embedded, dict) and embedded.get("content"):
+            compiled = catalog.add({**embedded, "id": form_id}, version)
+        if compiled is None and not catalog.owner_loaded(_owner_key(context)):
+            forms = t.cast("LeadFormsStream", _tap(self).streams["lead_forms"])
+            for _ in forms.forms_of_owner(_owner_only(context)):
+                pass
+            compiled = catalog.exact(form_id, version)
+        if compiled is None:
+            compiled = catalog.latest(form_id)
+            if compiled is not None:
+                self._warn_once(form_id, version, "its version is unknown; the latest is used")
+        return compiled
+
+    def _make_readable(self, record: dict[str, t.Any], context: Context | None) -> None:
+        embedded = record.pop("form", None)
+        derive_lead_fields(record)
+        form = self._form_for(record, embedded, context)
+        unknown = resolve_answers(record, form)
+        if form is None:
+            self._warn_once(record.get("form_id"), record.get("form_version"), "it was not found")
+        elif unknown:
+            self._warn_once(
+                form.form_id,
+                record.get("form_version"),
+                f"{len(unknown)} answered question(s) are not in it",
+            )
+
+    def _warn_once(self, form_id: object, version: object, problem: str) -> None:
+        key = (
+            form_id if isinstance(form_id, int) else -1,
+            version if isinstance(version, int) else None,
+        )
+        if key in self._warned_forms:
+            return
+        self._warned_forms.add(key)
+        self.logger.warning(
+            "Lead form %s version %s: %s. Those answers keep their raw question ids.",
+            form_id,
+            version,
+            problem,
+        )
+
+
+def _owner_only(context: Context | None) -> dict[str, t.Any]:
+    """The owner part of a context (lead type and pass details dropped)."""
+    context = context or {}
+    return {k: context[k] for k in ("account_id", "organization_id") if k in context}
+
+
+def _owner_key(context: Context | None) -> str:
+    """A stable key for the owner of ``context``, e.g. ``account_id=5``."""
+    return ",".join(f"{k}={v}" for k, v in sorted(_owner_only(context).items()))

@@ -12,14 +12,22 @@ from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
 from tap_linkedin_leads.auth import LinkedInAuthenticator
+from tap_linkedin_leads.forms import FormCatalog
 from tap_linkedin_leads.leads import parse_submitted_at
 from tap_linkedin_leads.settings import (
+    ORGANIC_LEAD_TYPES,
     SETTINGS_SCHEMA,
     default_start_date,
     parse_account_id,
+    parse_organization_id,
     semantic_errors,
 )
-from tap_linkedin_leads.streams import AdAccountsStream, LeadFormResponsesStream, LeadFormsStream
+from tap_linkedin_leads.streams import (
+    AdAccountsStream,
+    CampaignsStream,
+    LeadFormResponsesStream,
+    LeadFormsStream,
+)
 
 if t.TYPE_CHECKING:
     from singer_sdk.streams import Stream
@@ -79,6 +87,23 @@ class TapLinkedInLeads(Tap):
         return list(dict.fromkeys(i for i in ids if i is not None))
 
     @cached_property
+    def organization_ids(self) -> list[int]:
+        """Organization ids from ``organization_ids``, de-duplicated in order."""
+        ids = [parse_organization_id(value) for value in self.config.get("organization_ids") or []]
+        return list(dict.fromkeys(i for i in ids if i is not None))
+
+    @cached_property
+    def organic_lead_types(self) -> list[str]:
+        """Lead types to sync for each organization."""
+        configured = self.config.get("organic_lead_types")
+        return list(configured) if configured is not None else list(ORGANIC_LEAD_TYPES)
+
+    @cached_property
+    def form_catalog(self) -> FormCatalog:
+        """Form versions compiled this run, shared by the lead form and lead streams."""
+        return FormCatalog()
+
+    @cached_property
     def start_datetime(self) -> datetime.datetime:
         """``start_date``, or 365 days before the run (LinkedIn's lead retention)."""
         configured = parse_submitted_at(self.config.get("start_date"))
@@ -94,6 +119,7 @@ class TapLinkedInLeads(Tap):
     def discover_streams(self) -> list[Stream]:
         return [
             AdAccountsStream(self),
+            CampaignsStream(self),
             LeadFormsStream(self),
             LeadFormResponsesStream(self),
         ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import typing as t
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
+from urllib.parse import urlparse
 
 import pytest
 import responses
@@ -63,6 +65,9 @@ def run_tap(
     return SyncOutput([json.loads(line) for line in buffer.getvalue().splitlines() if line.strip()])
 
 
+CAMPAIGNS_URL = re.compile(re.escape(API) + r"/adAccounts/\d+/adCampaigns")
+
+
 @pytest.fixture
 def api() -> t.Iterator[responses.RequestsMock]:
     """A ``responses`` mock that fails the test on any unregistered request."""
@@ -70,9 +75,24 @@ def api() -> t.Iterator[responses.RequestsMock]:
         yield mock
 
 
+def empty_campaigns(mock: responses.RequestsMock) -> None:
+    mock.add(responses.GET, CAMPAIGNS_URL, json={"elements": [], "metadata": {}})
+
+
 def add_token(mock: responses.RequestsMock, body: dict[str, t.Any] | None = None) -> None:
+    """The token endpoint, and an empty campaigns endpoint most tests do not care about."""
     mock.add(responses.POST, TOKEN_URL, json=body or token_response())
+    empty_campaigns(mock)
 
 
 def calls_to(mock: responses.RequestsMock, path: str) -> list[t.Any]:
-    return [c for c in mock.calls if c.request.url.startswith(API + path)]
+    """Calls to ``path`` or to one entity below it (``/adAccounts/5``, not its sub-resources)."""
+    api_path = urlparse(API).path
+    depth = path.count("/") + 1
+    result = []
+    for call in mock.calls:
+        call_path = urlparse(call.request.url).path.removeprefix(api_path)
+        entity = call_path.startswith(path + "/") and call_path.count("/") == depth
+        if call_path == path or entity:
+            result.append(call)
+    return result

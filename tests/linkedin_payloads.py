@@ -166,3 +166,23 @@ def token_response(
         "refresh_token_expires_in": refresh_token_expires_in,
         "scope": "r_ads,r_marketing_leadgen_automation",
     }
+
+
+def campaign(campaign_id: int = 198356826, account_id: int = ACCOUNT_ID) -> dict[str, t.Any]:
+    return {
+        "id": campaign_id,
+        "name": f"Campaign {campaign_id}",
+        "account": f"urn:li:sponsoredAccount:{account_id}",
+        "campaignGroup": "urn:li:sponsoredCampaignGroup:6001",
+        "status": "ACTIVE",
+        "type": "SPONSORED_UPDATES",
+        "objectiveType": "LEAD_GENERATION",
+        "costType": "CPM",
+        "format": "SINGLE_IMAGE",
+        "locale": {"country": "US", "language": "en"},
+        "runSchedule": {"start": 1700000000000, "end": 1800000000000},
+        "changeAuditStamps": {
+            "created": {"time": 1700000000000},
+            "lastModified": {"time": 1700000100000},
+        },
+    }

@@ -53,7 +53,14 @@ def test_configured_accounts_each_endpoint_url_is_literal_restli(
         f"{API}/leadFormResponses?q=owner"
         f"&owner=(sponsoredAccount:urn%3Ali%3AsponsoredAccount%3A{ACCOUNT_ID})"
         "&leadType=(leadType:SPONSORED)&limitedToTestLeads=false"
-        f"&submittedAtTimeRange=(start:{JAN_1},end:{FEB_1})&start=0&count=1000"
+        f"&submittedAtTimeRange=(start:{JAN_1},end:{FEB_1})"
+        "&fields=id,owner,leadType,versionedLeadGenFormUrn,submitter,submittedAt,testLead,"
+        "leadMetadata,associatedEntity,formResponse,"
+        "form:(id,versionId,name,creationLocale,hiddenFields,content)"
+        "&start=0&count=1000"
+    ]
+    assert [c.request.url for c in calls_to(api, "/adAccounts/512345678/adCampaigns")] == [
+        f"{API}/adAccounts/{ACCOUNT_ID}/adCampaigns?q=search&pageSize=100"
     ]
 
 
@@ -67,7 +74,7 @@ def test_every_api_call_carries_version_protocol_and_bearer_headers(
     run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID], "api_version": "202510"})
 
     api_calls = [c for c in api.calls if c.request.url.startswith(API)]
-    assert len(api_calls) == 3
+    assert len(api_calls) == 4  # account, campaigns, forms, leads
     for call in api_calls:
         headers = call.request.headers
         assert headers["Authorization"] == "Bearer AQV-access-1"

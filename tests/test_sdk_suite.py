@@ -17,6 +17,7 @@ from tests.linkedin_payloads import (
     FORM_ID,
     OTHER_ACCOUNT_ID,
     account,
+    campaign,
     collection,
     cursor_page,
     form,
@@ -45,6 +46,12 @@ def _owner_callback(by_account: dict[int, list[dict[str, t.Any]]]) -> t.Callable
 
 def register_linkedin(mock: responses.RequestsMock) -> None:
     mock.add(responses.POST, TOKEN_URL, json=token_response())
+    for account_id in (ACCOUNT_ID, OTHER_ACCOUNT_ID):
+        mock.add(
+            responses.GET,
+            f"{API}/adAccounts/{account_id}/adCampaigns",
+            json=cursor_page([campaign(account_id * 10, account_id)], None),
+        )
     mock.add(
         responses.GET,
         f"{API}/adAccounts",

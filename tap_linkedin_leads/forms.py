@@ -1,0 +1,161 @@
+"""Lead form definitions, compiled once per form version for answer resolution.
+
+A lead references its form by ``versionedLeadGenFormUrn``. Each (form id, version) is
+compiled once per run into lookup tables, so resolving a lead's answers costs dictionary
+lookups only; nothing is kept per lead.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass, field
+
+__all__ = [
+    "CompiledForm",
+    "CompiledQuestion",
+    "FormCatalog",
+    "localized_text",
+]
+
+
+def localized_text(value: object, locale_key: str | None) -> str | None:
+    """Pick the text of a LinkedIn MultiLocaleString in the form's creation locale.
+
+    Falls back to the string's own ``preferredLocale``, then to any locale present.
+    """
+    if not isinstance(value, dict):
+        return None
+    texts = value.get("localized")
+    if not isinstance(texts, dict) or not texts:
+        return None
+    if locale_key and isinstance(texts.get(locale_key), str):
+        return str(texts[locale_key])
+    preferred = _locale_key(value.get("preferredLocale"))
+    if preferred and isinstance(texts.get(preferred), str):
+        return str(texts[preferred])
+    first = next(iter(texts.values()))
+    return first if isinstance(first, str) else None
+
+
+def _locale_key(locale: object) -> str | None:
+    """``{"language": "es", "country": "ES"}`` -> ``es_ES``."""
+    if not isinstance(locale, dict):
+        return None
+    language = locale.get("language")
+    country = locale.get("country")
+    if isinstance(language, str) and isinstance(country, str):
+        return f"{language}_{country}"
+    return language if isinstance(language, str) else None
+
+
+def _mapping(value: object) -> dict[str, t.Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@dataclass(frozen=True)
+class CompiledQuestion:
+    """What an answer needs from its question."""
+
+    question_id: int
+    name: str | None
+    text: str | None
+    predefined_field: str | None
+    #: Option id -> label, for multiple-choice questions.
+    options: dict[int, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CompiledForm:
+    """One version of a lead form, reduced to the lookups answer resolution needs."""
+
+    form_id: int
+    version: int | None
+    name: str | None
+    questions: dict[int, CompiledQuestion]
+    consents: dict[int, str | None]
+    hidden_fields: list[dict[str, t.Any]]
+
+    @classmethod
+    def compile(cls, form: t.Mapping[str, t.Any], version: int | None = None) -> CompiledForm:
+        """Build the lookups from a ``leadForms`` element (or an embedded ``form``)."""
+        locale = _locale_key(form.get("creationLocale"))
+        content = _mapping(form.get("content"))
+        questions: dict[int, CompiledQuestion] = {}
+        for question in content.get("questions") or []:
+            if not isinstance(question, dict) or _int(question.get("questionId")) is None:
+                continue
+            details = question.get("questionDetails") or {}
+            choice = (
+                details.get("multipleChoiceQuestionDetails") if isinstance(details, dict) else None
+            )
+            options = {}
+            if isinstance(choice, dict):
+                for option in choice.get("options") or []:
+                    if isinstance(option, dict) and _int(option.get("id")) is not None:
+                        options[option["id"]] = localized_text(option.get("text"), locale)
+            predefined = question.get("predefinedField")
+            questions[question["questionId"]] = CompiledQuestion(
+                question_id=question["questionId"],
+                name=question.get("name") if isinstance(question.get("name"), str) else None,
+                text=localized_text(question.get("question"), locale),
+                predefined_field=predefined if isinstance(predefined, str) else None,
+                options=options,
+            )
+        legal = _mapping(content.get("legalInfo"))
+        consents = {
+            consent["id"]: localized_text(consent.get("consent"), locale)
+            for consent in legal.get("consents") or []
+            if isinstance(consent, dict) and _int(consent.get("id")) is not None
+        }
+        hidden = [
+            {"name": item.get("name"), "value": item.get("value")}
+            for item in form.get("hiddenFields") or []
+            if isinstance(item, dict)
+        ]
+        return cls(
+            form_id=int(form.get("id") or 0),
+            version=version if version is not None else _int(form.get("versionId")),
+            name=form.get("name") if isinstance(form.get("name"), str) else None,
+            questions=questions,
+            consents=consents,
+            hidden_fields=hidden,
+        )
+
+
+class FormCatalog:
+    """Compiled forms of one run, by (form id, version) and latest version by form id."""
+
+    def __init__(self) -> None:
+        """Start empty; forms are added as the run meets them."""
+        self._versions: dict[tuple[int, int | None], CompiledForm] = {}
+        self._latest: dict[int, CompiledForm] = {}
+        self._owners_loaded: set[str] = set()
+
+    def add(self, form: t.Mapping[str, t.Any], version: int | None = None) -> CompiledForm:
+        """Compile and remember a form definition (the latest seen per id wins ``latest``)."""
+        compiled = CompiledForm.compile(form, version)
+        self._versions[(compiled.form_id, compiled.version)] = compiled
+        latest = self._latest.get(compiled.form_id)
+        if latest is None or (compiled.version or 0) >= (latest.version or 0):
+            self._latest[compiled.form_id] = compiled
+        return compiled
+
+    def exact(self, form_id: int, version: int | None) -> CompiledForm | None:
+        """The compiled form of exactly this version, if known."""
+        return self._versions.get((form_id, version))
+
+    def latest(self, form_id: int) -> CompiledForm | None:
+        """The newest known version of the form."""
+        return self._latest.get(form_id)
+
+    def owner_loaded(self, owner_urn: str) -> bool:
+        """Whether the owner's forms were already listed this run."""
+        return owner_urn in self._owners_loaded
+
+    def mark_owner_loaded(self, owner_urn: str) -> None:
+        """Remember that the owner's forms were listed, so they are fetched once per run."""
+        self._owners_loaded.add(owner_urn)
