@@ -2,8 +2,9 @@
 
 Storing a million lead dicts would take gigabytes. The sandbox keeps only each lead's
 submission time, form and test flag (see :mod:`tap_linkedin_leads.sandbox.data`) and derives
-everything else — id, submitter, answers, campaign, creative — from a random generator seeded
-with ``(data seed, lead index)``. Building the same lead twice therefore gives the same dict.
+everything else — id, submitter, answers, campaign, creative — from a BLAKE2b digest of
+``(data seed, lead index)``. Building the same lead twice therefore gives the same dict, and
+no per-lead ``random.Random`` has to be seeded (which would cost more than the lead itself).
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 import base64
 import bisect
 import hashlib
-import random
 import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from tap_linkedin_leads.sandbox import fakes
@@ -21,13 +22,24 @@ from tap_linkedin_leads.sandbox.forms import SPONSORED, FormRecord
 JsonDict = dict[str, Any]
 
 
-def lead_seed(data_seed: int, index: int) -> int:
-    """Seed of one lead's private random generator."""
-    return (abs(data_seed) << 32) + index
+_DIGEST_SIZE = 64
+_FIXED_BYTES = 24  # 16 for the uuid, 1 for its suffix, 7 for the submitter
 
 
 def _digest(data_seed: int, index: int) -> bytes:
-    return hashlib.blake2b(f"{data_seed}:{index}".encode(), digest_size=24).digest()
+    return hashlib.blake2b(f"{data_seed}:{index}".encode(), digest_size=_DIGEST_SIZE).digest()
+
+
+def _draws(digest: bytes) -> Iterator[int]:
+    """Bytes (0-255) for deterministic choices: the digest's tail, then re-hashes of it."""
+    yield from digest[_FIXED_BYTES:]
+    block = digest
+    while True:
+        block = hashlib.blake2b(block, digest_size=_DIGEST_SIZE).digest()
+        yield from block
+
+
+Draw = Callable[[], int]
 
 
 def lead_id(data_seed: int, index: int, digest: bytes | None = None) -> str:
@@ -55,26 +67,27 @@ def versioned_form_urn(form_id: int, version_id: int) -> str:
     return f"urn:li:versionedLeadGenForm:(urn:li:leadGenForm:{form_id},{version_id})"
 
 
-def _answer_for(question: JsonDict, person: dict[str, str], rng: random.Random) -> JsonDict:
+def _answer_for(question: JsonDict, person: dict[str, str], draw: Draw) -> JsonDict:
     details = question["questionDetails"]
     choice = details.get("multipleChoiceQuestionDetails")
     if choice is not None:
-        option = rng.choice(choice["options"])["id"]
+        options = choice["options"]
+        option = options[draw() % len(options)]["id"]
         answer: JsonDict = {"multipleChoiceAnswer": {"options": [option]}}
     else:
         predefined = question.get("predefinedField")
         text = person.get(predefined) if predefined else None
         if text is None:
-            text = rng.choice(fakes.FREE_TEXT_ANSWERS)
+            text = fakes.FREE_TEXT_ANSWERS[draw() % len(fakes.FREE_TEXT_ANSWERS)]
         answer = {"textQuestionAnswer": {"answer": text}}
     return {"questionId": question["questionId"], "answerDetails": answer}
 
 
-def _person(rng: random.Random) -> dict[str, str]:
-    first = rng.choice(fakes.FIRST_NAMES)
-    last = rng.choice(fakes.LAST_NAMES)
-    company = rng.choice(fakes.COMPANIES)
-    number = rng.randrange(1000)
+def _person(draw: Draw) -> dict[str, str]:
+    first = fakes.FIRST_NAMES[draw() % len(fakes.FIRST_NAMES)]
+    last = fakes.LAST_NAMES[draw() % len(fakes.LAST_NAMES)]
+    company = fakes.COMPANIES[draw() % len(fakes.COMPANIES)]
+    number = ((draw() << 8) | draw()) % 1000
     handle = f"{first}.{last}{number}".lower()
     return {
         "FIRST_NAME": first,
@@ -82,10 +95,10 @@ def _person(rng: random.Random) -> dict[str, str]:
         "EMAIL": f"{handle}@example.com",
         "WORK_EMAIL": f"{handle}@example.org",
         "COMPANY_NAME": company,
-        "JOB_TITLE": rng.choice(fakes.JOB_TITLES),
-        "PHONE_NUMBER": f"+1-202-555-01{rng.randrange(100):02d}",
-        "COUNTRY": rng.choice(fakes.COUNTRIES),
-        "CITY": rng.choice(fakes.CITIES),
+        "JOB_TITLE": fakes.JOB_TITLES[draw() % len(fakes.JOB_TITLES)],
+        "PHONE_NUMBER": f"+1-202-555-01{draw() % 100:02d}",
+        "COUNTRY": fakes.COUNTRIES[draw() % len(fakes.COUNTRIES)],
+        "CITY": fakes.CITIES[draw() % len(fakes.CITIES)],
     }
 
 
@@ -104,19 +117,19 @@ def build_lead(
     Returns:
         The lead element.
     """
-    rng = random.Random(lead_seed(data_seed, index))
+    digest = _digest(data_seed, index)
+    draw = _draws(digest).__next__
     version_id = version_at(form, submitted_at)
     version = form.versions[version_id - 1]
-    person = _person(rng)
-    digest = _digest(data_seed, index)
-    submitter = base64.urlsafe_b64encode(digest[17:24]).decode()[:10]
+    person = _person(draw)
+    submitter = base64.urlsafe_b64encode(digest[17:_FIXED_BYTES]).decode()[:10]
     answers = [
-        _answer_for(question, person, rng)
+        _answer_for(question, person, draw)
         for question in version["content"]["questions"]
-        if question["responseRequired"] or rng.random() < 0.8
+        if question["responseRequired"] or draw() < 205  # ~80% answer optional questions
     ]
     consents = [
-        {"consentId": consent["id"], "accepted": consent["checkRequired"] or rng.random() < 0.6}
+        {"consentId": consent["id"], "accepted": consent["checkRequired"] or draw() < 154}
         for consent in version["content"]["legalInfo"]["consents"]
     ]
     lead: JsonDict = {
@@ -129,8 +142,9 @@ def build_lead(
         "testLead": test_lead,
     }
     if form.lead_type == SPONSORED and form.campaigns:
-        pick = rng.randrange(len(form.campaigns))
-        creative = rng.choice(form.creatives[pick])
+        pick = draw() % len(form.campaigns)
+        creatives = form.creatives[pick]
+        creative = creatives[draw() % len(creatives)]
         lead["leadMetadata"] = {
             "sponsoredLeadMetadata": {
                 "campaign": f"urn:li:sponsoredCampaign:{form.campaigns[pick]}"
