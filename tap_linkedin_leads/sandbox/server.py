@@ -390,7 +390,14 @@ class SandboxServer:
         self.tokens.expire_all()
 
     def revoke(self, token: str | None = None) -> None:
-        """Revoke an access or refresh token, or all access tokens when ``token`` is None."""
+        """Revoke an access or refresh token, or all access tokens when ``token`` is None.
+
+        Revoked access tokens get 401 REVOKED_ACCESS_TOKEN; a revoked refresh token gets the
+        token endpoint's invalid-grant answer.
+
+        Raises:
+            KeyError: If ``token`` was not issued by this server.
+        """
         self.tokens.revoke(token)
 
     # ------------------------------------------------------------------ faults
