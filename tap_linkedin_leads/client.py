@@ -12,6 +12,7 @@ import typing as t
 from http import HTTPStatus
 
 from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams.rest import HTTPRequest, PageContext, RESTStream
 from typing_extensions import override
 
@@ -79,6 +80,11 @@ class LinkedInStream(RESTStream[t.Any]):
 
     #: Name of the LinkedIn resource, used in messages and request metrics.
     endpoint: str = ""
+
+    # Records are parsed JSON (only JSON types) and derived fields are built with their
+    # schema types, so only the root needs conforming (which drops unknown top-level
+    # fields); recursing into every answer costs more than the rest of the sync.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
 
     @override
     @property

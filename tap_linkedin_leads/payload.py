@@ -7,15 +7,17 @@ parser instead of being decoded again for each.
 
 from __future__ import annotations
 
-import json
 import typing as t
 import weakref
+
+import msgspec
 
 if t.TYPE_CHECKING:
     import requests
 
 __all__ = ["UnreadableBodyError", "parse_payload", "payload_of"]
 
+_decode = msgspec.json.Decoder().decode
 _PAYLOADS: weakref.WeakKeyDictionary[requests.Response, t.Any] = weakref.WeakKeyDictionary()
 
 
@@ -27,10 +29,11 @@ def parse_payload(response: requests.Response) -> t.Any:
     """Parse and remember the JSON body of ``response``.
 
     Integers are kept as ``int`` (never ``float``) so 19-digit LinkedIn ids stay exact.
+    ``msgspec`` decodes a page several times faster than the standard library.
     """
     try:
-        payload = json.loads(response.content) if response.content else {}
-    except ValueError as exc:
+        payload = _decode(response.content) if response.content else {}
+    except msgspec.DecodeError as exc:
         msg = f"unreadable JSON body ({len(response.content)} bytes)"
         raise UnreadableBodyError(msg) from exc
     _PAYLOADS[response] = payload

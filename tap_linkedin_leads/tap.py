@@ -8,6 +8,7 @@ import typing as t
 from functools import cached_property
 
 from singer_sdk import Tap
+from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
@@ -59,6 +60,9 @@ class TapLinkedInLeads(Tap):
     name = "tap-linkedin-leads"
     package_name = "tap-linkedin-leads"
     config_jsonschema = SETTINGS_SCHEMA
+    # msgspec writes Singer messages several times faster than the default JSON writer,
+    # and keeps big integers exact.
+    message_writer_class = MsgSpecWriter
 
     def __init__(self, *args: t.Any, validate_config: bool = True, **kwargs: t.Any) -> None:
         """Validate settings beyond JSON schema before any API call is made."""

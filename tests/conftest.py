@@ -59,10 +59,29 @@ def run_tap(
 ) -> SyncOutput:
     """Sync in-process and parse every Singer message written to stdout."""
     tap = TapLinkedInLeads(config=config, state=state, catalog=catalog, parse_env_config=False)
-    buffer = io.StringIO()
-    with redirect_stdout(buffer):
+    with capture_stdout() as output:
         tap.sync_all()
-    return SyncOutput([json.loads(line) for line in buffer.getvalue().splitlines() if line.strip()])
+    return SyncOutput(parse_messages(output.getvalue()))
+
+
+class capture_stdout:  # noqa: N801 - used like contextlib's redirect_stdout
+    """Redirect stdout, bytes included (the msgspec writer writes to ``sys.stdout.buffer``)."""
+
+    def __enter__(self) -> io.BytesIO:
+        self._bytes = io.BytesIO()
+        self._text = io.TextIOWrapper(self._bytes, encoding="utf-8", write_through=True)
+        self._redirect = redirect_stdout(self._text)
+        self._redirect.__enter__()
+        return self._bytes
+
+    def __exit__(self, *exc: object) -> None:
+        self._redirect.__exit__(*exc)  # type: ignore[arg-type]
+        self._text.flush()
+        self._text.detach()
+
+
+def parse_messages(output: bytes) -> list[dict[str, t.Any]]:
+    return [json.loads(line) for line in output.decode().splitlines() if line.strip()]
 
 
 CAMPAIGNS_URL = re.compile(re.escape(API) + r"/adAccounts/\d+/adCampaigns")

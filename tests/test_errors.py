@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-from contextlib import redirect_stdout
 
 import pytest
 import requests
@@ -19,7 +17,16 @@ from tap_linkedin_leads.errors import (
     UnreadableRecordError,
 )
 from tap_linkedin_leads.tap import TapLinkedInLeads
-from tests.conftest import API, BASE_CONFIG, SECRETS, add_token, calls_to, run_tap
+from tests.conftest import (
+    API,
+    BASE_CONFIG,
+    SECRETS,
+    add_token,
+    calls_to,
+    capture_stdout,
+    parse_messages,
+    run_tap,
+)
 from tests.linkedin_payloads import (
     ACCOUNT_ID,
     OTHER_ACCOUNT_ID,
@@ -328,12 +335,11 @@ def test_daily_limit_stops_cleanly_after_emitting_state_for_finished_accounts(
 
     api.add_callback(responses.GET, f"{API}/leadFormResponses", callback=leads)
 
-    buffer = io.StringIO()
     tap = TapLinkedInLeads(
         config={**BASE_CONFIG, "account_ids": [ACCOUNT_ID, OTHER_ACCOUNT_ID]},
         parse_env_config=False,
     )
-    with pytest.raises(DailyLimitError) as excinfo, redirect_stdout(buffer):
+    with pytest.raises(DailyLimitError) as excinfo, capture_stdout() as buffer:
         tap.sync_all()
 
     message = str(excinfo.value)
@@ -341,11 +347,7 @@ def test_daily_limit_stops_cleanly_after_emitting_state_for_finished_accounts(
     assert "midnight UTC" in message
     assert "resumes" in message
     assert sleeps == [], "the daily limit is not retried"
-    states = [
-        json.loads(line)["value"]
-        for line in buffer.getvalue().splitlines()
-        if '"type":"STATE"' in line.replace(" ", "")
-    ]
+    states = [m["value"] for m in parse_messages(buffer.getvalue()) if m["type"] == "STATE"]
     partitions = states[-1]["bookmarks"]["lead_form_responses"]["partitions"]
     finished = [p for p in partitions if p["context"] == {"account_id": ACCOUNT_ID}]
     assert finished[0]["replication_key_value"] == "2024-01-01T00:00:00.001+00:00"

@@ -8,7 +8,7 @@ import typing as t
 import pytest
 
 from tap_linkedin_leads.answers import contact_key
-from tap_linkedin_leads.sandbox import SandboxData
+from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
 from tests.integration.conftest import run_cli
 
 if t.TYPE_CHECKING:
@@ -52,8 +52,6 @@ def _expected_answers(form: dict[str, t.Any], lead: dict[str, t.Any]) -> list[di
 
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory: pytest.TempPathFactory) -> tuple[SandboxData, list[dict[str, t.Any]]]:
-    from tap_linkedin_leads.sandbox import SandboxServer
-
     data = SandboxData.generate(seed=21, accounts=3, organizations=2, leads_per_form=30)
     with SandboxServer(data) as server:
         config = {
