@@ -22,6 +22,7 @@ from tap_linkedin_leads.leads import (
     parse_submitted_at,
     to_epoch_ms,
 )
+from tap_linkedin_leads.output import flush_all_pending_states
 from tap_linkedin_leads.pagination import CursorPaginator, OffsetPaginator
 from tap_linkedin_leads.payload import payload_of
 from tap_linkedin_leads.restli import Projection, owner_urn, parse_urn_id
@@ -141,6 +142,12 @@ class AdAccountsStream(LinkedInStream):
         if context and "account_id" in context:
             return f"ad account {context['account_id']} (listed in `account_ids`)"
         return "the ad account search"
+
+    @override
+    def finalize_state_progress_markers(self, state: dict[str, t.Any] | None = None) -> None:
+        # The root stream finishes last: the final STATE must not stay held back.
+        super().finalize_state_progress_markers(state)
+        flush_all_pending_states()
 
     @override
     def request_path(self, context: Context | None) -> str:

@@ -8,13 +8,13 @@ import typing as t
 from functools import cached_property
 
 from singer_sdk import Tap
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
 from tap_linkedin_leads.auth import LinkedInAuthenticator
 from tap_linkedin_leads.forms import FormCatalog
 from tap_linkedin_leads.leads import parse_submitted_at
+from tap_linkedin_leads.output import ProportionalStateWriter, flush_all_pending_states
 from tap_linkedin_leads.settings import (
     ORGANIC_LEAD_TYPES,
     SETTINGS_SCHEMA,
@@ -60,9 +60,9 @@ class TapLinkedInLeads(Tap):
     name = "tap-linkedin-leads"
     package_name = "tap-linkedin-leads"
     config_jsonschema = SETTINGS_SCHEMA
-    # msgspec writes Singer messages several times faster than the default JSON writer,
-    # and keeps big integers exact.
-    message_writer_class = MsgSpecWriter
+    # msgspec writes Singer messages several times faster than the default JSON writer and
+    # keeps big integers exact; STATE messages are kept in proportion to the records.
+    message_writer_class = ProportionalStateWriter
 
     def __init__(self, *args: t.Any, validate_config: bool = True, **kwargs: t.Any) -> None:
         """Validate settings beyond JSON schema before any API call is made."""
@@ -118,6 +118,16 @@ class TapLinkedInLeads(Tap):
         """``end_date``, or the moment the run started."""
         configured = parse_submitted_at(self.config.get("end_date"))
         return configured or self.run_started_at
+
+    @classmethod
+    @override
+    def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
+        # However the run ends (done, daily limit, bad credentials), the newest STATE
+        # describing finished work reaches the output.
+        try:
+            super().invoke(*args, **kwargs)
+        finally:
+            flush_all_pending_states()
 
     @override
     def discover_streams(self) -> list[Stream]:

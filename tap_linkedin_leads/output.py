@@ -1,0 +1,82 @@
+"""Singer output: msgspec-encoded messages, with STATE messages kept in proportion.
+
+The SDK emits the whole state after every owner (ad account, organization). The state holds
+one bookmark per owner, so with many owners those messages would grow with the square of
+the owner count. This writer holds a STATE back until the records written since the last
+one outweigh it (or a minute has passed), and always writes the newest one at the end.
+Holding a STATE back is safe: it only ever describes records already written before it.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import typing as t
+import weakref
+
+from singer_sdk.contrib.msgspec import MsgSpecWriter
+from singer_sdk.singerlib import StateMessage
+from typing_extensions import override
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from singer_sdk.singerlib.encoding.simple import Message
+
+__all__ = ["ProportionalStateWriter", "flush_all_pending_states"]
+
+_WRITERS: weakref.WeakSet[ProportionalStateWriter] = weakref.WeakSet()
+
+
+class ProportionalStateWriter(MsgSpecWriter):
+    """Writes RECORD/SCHEMA at once and STATE when the output since the last one warrants."""
+
+    #: A STATE is written once the records since the previous one are this many times its size.
+    RECORD_BYTES_PER_STATE_BYTE = 10
+    #: ... or once this many seconds have passed, so slow syncs still checkpoint.
+    MAX_SECONDS_BETWEEN_STATES = 60.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        """Start with nothing written and nothing held."""
+        super().__init__()
+        self._clock = clock
+        self._bytes_since_state = 0
+        self._last_state_at = clock()
+        self._pending: bytes | None = None
+        _WRITERS.add(self)
+
+    @override
+    def write_message(self, message: Message) -> None:
+        line = bytes(self.format_message(message))
+        if not isinstance(message, StateMessage):
+            self._bytes_since_state += len(line)
+            self._write(line)
+            return
+        due = self._bytes_since_state >= self.RECORD_BYTES_PER_STATE_BYTE * len(line)
+        overdue = self._clock() - self._last_state_at >= self.MAX_SECONDS_BETWEEN_STATES
+        if due or overdue:
+            self._write_state(line)
+        else:
+            self._pending = line
+
+    def flush_pending_state(self) -> None:
+        """Write the newest held STATE, if any (at the end of a sync, or before failing)."""
+        if self._pending is not None:
+            self._write_state(self._pending)
+
+    def _write_state(self, line: bytes) -> None:
+        self._pending = None
+        self._bytes_since_state = 0
+        self._last_state_at = self._clock()
+        self._write(line)
+
+    @staticmethod
+    def _write(line: bytes) -> None:
+        sys.stdout.buffer.write(line)
+        sys.stdout.flush()
+
+
+def flush_all_pending_states() -> None:
+    """Write every held STATE (the tap calls this when a run ends, however it ends)."""
+    for writer in list(_WRITERS):
+        writer.flush_pending_state()
