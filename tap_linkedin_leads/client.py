@@ -43,6 +43,10 @@ MAX_RETRY_WAIT_SECONDS = 120.0
 _MAX_MESSAGE_CHARS = 300
 
 
+class _TokenRefreshedError(RetriableAPIError):
+    """The request failed on an expired token that has now been refreshed: retry at once."""
+
+
 class _HasAuthenticator(t.Protocol):
     @property
     def authenticator(self) -> LinkedInAuthenticator: ...
@@ -164,7 +168,7 @@ class LinkedInStream(RESTStream[t.Any]):
         if status == HTTPStatus.UNAUTHORIZED:
             self.authenticator.handle_rejected(code, response.request.headers.get("Authorization"))
             msg = f"{endpoint}: access token refreshed after {code or '401'}; retrying"
-            raise RetriableAPIError(msg, response)
+            raise _TokenRefreshedError(msg, response)
         if status == HTTPStatus.UPGRADE_REQUIRED:
             raise ApiVersionRetiredError(str(self.config["api_version"]), message)
         if status == HTTPStatus.TOO_MANY_REQUESTS:
@@ -242,6 +246,9 @@ class LinkedInStream(RESTStream[t.Any]):
         attempt = 0
         exc = yield 0.0  # Primed by ``backoff`` with ``send(None)``.
         while True:
+            if isinstance(exc, _TokenRefreshedError):
+                exc = yield 0.0
+                continue
             response = getattr(exc, "response", None)
             wait = _retry_after_seconds(response)
             if wait is None:

@@ -14,7 +14,7 @@ from typing_extensions import override
 
 from tap_linkedin_leads.answers import resolve_answers
 from tap_linkedin_leads.client import LinkedInStream
-from tap_linkedin_leads.errors import AccessDeniedError, RequestRejectedError
+from tap_linkedin_leads.errors import AccessDeniedError, NotFoundError, RequestRejectedError
 from tap_linkedin_leads.leads import (
     derive_lead_fields,
     format_submitted_at,
@@ -101,7 +101,8 @@ class _OwnerChildStream(LinkedInStream):
         """
         try:
             yield from self.request_records(context)
-        except AccessDeniedError as exc:
+        except (AccessDeniedError, NotFoundError) as exc:
+            # LinkedIn answers some restricted reads with 404 rather than 403.
             listed = "organization_id" in (context or {}) or _tap(self).configured_account_ids
             if listed:
                 raise

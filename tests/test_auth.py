@@ -201,3 +201,21 @@ def test_token_response_without_access_token_is_an_error(api: responses.Requests
     api.add(responses.POST, TOKEN_URL, body=json.dumps({"error": "server_error"}), status=200)
     with pytest.raises(AuthenticationError):
         _authenticator([0.0]).access_token()
+
+
+def test_retry_after_a_refresh_does_not_wait(
+    api: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr("time.sleep", waits.append)
+    add_token(api, token_response("tok-1"))
+    add_token(api, token_response("tok-2"))
+    expired = {"status": 401, "code": "EXPIRED_ACCESS_TOKEN", "message": "expired"}
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", status=401, json=expired)
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
+    api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
+    api.add(responses.GET, f"{API}/leadFormResponses", json=collection([], total=0))
+
+    run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID], "retry_backoff_seconds": 5})
+
+    assert waits == [0.0]

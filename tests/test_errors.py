@@ -373,3 +373,18 @@ def test_an_element_that_is_not_an_object_stops_the_sync_naming_its_position(
 
     with pytest.raises(UnreadableRecordError, match="element 1 of the page is a str"):
         run_tap(CONFIG)
+
+
+def test_404_on_a_discovered_account_is_skipped_like_a_403(
+    api: responses.RequestsMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    add_token(api)
+    api.add(responses.GET, f"{API}/adAccounts", json=cursor_page([account(ACCOUNT_ID)], None))
+    api.add(
+        responses.GET, f"{API}/leadForms", status=404, json={"status": 404, "message": "Not Found"}
+    )
+    api.add(responses.GET, f"{API}/leadFormResponses", json=collection([], total=0))
+
+    run_tap(BASE_CONFIG)
+
+    assert any(f"Skipping ad account {ACCOUNT_ID}" in r.getMessage() for r in caplog.records)
