@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import typing as t
+from functools import cached_property
 from http import HTTPStatus
 
 from singer_sdk.exceptions import RetriableAPIError
@@ -86,9 +87,9 @@ class LinkedInStream(RESTStream[t.Any]):
     endpoint: str = ""
 
     # Records are parsed JSON (only JSON types) and derived fields are built with their
-    # schema types, so only the root needs conforming (which drops unknown top-level
-    # fields); recursing into every answer costs more than the rest of the sync.
-    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
+    # schema types, so the SDK's conformance pass has nothing to convert; it would cost more
+    # than the rest of the sync. Fields outside the schema are dropped in ``post_process``.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
 
     @override
     @property
@@ -114,6 +115,49 @@ class LinkedInStream(RESTStream[t.Any]):
     @property
     def timeout(self) -> int:
         return int(self.config["request_timeout"])
+
+    # Records
+
+    def add_derived_fields(self, row: dict[str, t.Any]) -> None:
+        """Add the fields the tap derives for this stream (none by default)."""
+        del row
+
+    @override
+    def post_process(
+        self,
+        row: dict[str, t.Any],
+        context: Context | None = None,
+    ) -> dict[str, t.Any] | None:
+        self.add_derived_fields(row)
+        return self.schema_fields(row)
+
+    def schema_fields(self, row: dict[str, t.Any]) -> dict[str, t.Any]:
+        """``row`` without top-level fields the schema does not know (named once in a warning).
+
+        LinkedIn adds fields over time; a target given an undeclared column may fail, so they
+        are left out until the schema declares them.
+        """
+        known = self._known_fields
+        if row.keys() <= known:
+            return row
+        unknown = sorted(row.keys() - known)
+        new = [name for name in unknown if name not in self._reported_unknown]
+        if new:
+            self._reported_unknown.update(new)
+            self.logger.warning(
+                "LinkedIn sent fields the %s schema does not declare; they are left out: %s",
+                self.name,
+                ", ".join(new),
+            )
+        return {key: value for key, value in row.items() if key in known}
+
+    @cached_property
+    def _known_fields(self) -> frozenset[str]:
+        return frozenset(self.schema.get("properties", {}))
+
+    @cached_property
+    def _reported_unknown(self) -> set[str]:
+        return set()
 
     # Request building
 

@@ -24,6 +24,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "ORGANIC_LEAD_TYPES",
     "SETTINGS_SCHEMA",
+    "SETTING_NAMES",
     "TEST_LEADS_CHOICES",
     "default_start_date",
     "parse_account_id",
@@ -243,6 +244,10 @@ SETTINGS_SCHEMA = th.PropertiesList(
         examples=[f"tap-linkedin-leads/{__version__}"],
     ),
 ).to_dict()
+
+#: The tap's own settings, in documentation order (the SDK later adds its built-in ones,
+#: such as ``stream_maps``, to the tap's copy of the schema).
+SETTING_NAMES: tuple[str, ...] = tuple(SETTINGS_SCHEMA["properties"])
 
 
 def default_start_date(now: datetime.datetime) -> datetime.datetime:

@@ -220,14 +220,9 @@ class CampaignsStream(_OwnerChildStream):
         return self.records_for_owner(context)
 
     @override
-    def post_process(
-        self,
-        row: dict[str, t.Any],
-        context: Context | None = None,
-    ) -> dict[str, t.Any] | None:
+    def add_derived_fields(self, row: dict[str, t.Any]) -> None:
         row["account_id"] = parse_urn_id(row.get("account"), "sponsoredAccount")
         row["campaign_group_id"] = parse_urn_id(row.get("campaignGroup"), "sponsoredCampaignGroup")
-        return row
 
 
 class LeadFormsStream(_OwnerChildStream):
@@ -276,13 +271,8 @@ class LeadFormsStream(_OwnerChildStream):
         return self.forms_of_owner(context)
 
     @override
-    def post_process(
-        self,
-        row: dict[str, t.Any],
-        context: Context | None = None,
-    ) -> dict[str, t.Any] | None:
+    def add_derived_fields(self, row: dict[str, t.Any]) -> None:
         row["account_id"], row["organization_id"] = owner_ids(row.get("owner"))
-        return row
 
 
 class LeadFormResponsesStream(_OwnerChildStream):

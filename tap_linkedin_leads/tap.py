@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import logging
 import typing as t
@@ -59,7 +60,8 @@ class TapLinkedInLeads(Tap):
 
     name = "tap-linkedin-leads"
     package_name = "tap-linkedin-leads"
-    config_jsonschema = SETTINGS_SCHEMA
+    # A copy: the SDK adds its built-in settings to the tap's schema in place.
+    config_jsonschema = copy.deepcopy(SETTINGS_SCHEMA)
     # msgspec writes Singer messages several times faster than the default JSON writer and
     # keeps big integers exact; STATE messages are kept in proportion to the records.
     message_writer_class = ProportionalStateWriter

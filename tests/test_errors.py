@@ -388,3 +388,20 @@ def test_404_on_a_discovered_account_is_skipped_like_a_403(
     run_tap(BASE_CONFIG)
 
     assert any(f"Skipping ad account {ACCOUNT_ID}" in r.getMessage() for r in caplog.records)
+
+
+def test_fields_outside_the_schema_are_left_out_with_one_warning(
+    api: responses.RequestsMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    add_token(api)
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
+    api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
+    leads = [{**lead(n, JAN_1 + n), "brandNewField": {"x": 1}} for n in (1, 2)]
+    api.add(responses.GET, f"{API}/leadFormResponses", json=collection(leads, total=2))
+
+    records = run_tap(CONFIG).records("lead_form_responses")
+
+    assert len(records) == 2
+    assert all("brandNewField" not in r for r in records)
+    warnings = [r.getMessage() for r in caplog.records if "brandNewField" in r.getMessage()]
+    assert len(warnings) == 1
