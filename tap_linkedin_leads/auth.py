@@ -114,10 +114,11 @@ class LinkedInAuthenticator(AuthBase):
             client_secret=config.get("client_secret"),
             refresh_token=config.get("refresh_token"),
             access_token=config.get("access_token"),
-            timeout=config["request_timeout"],
+            # Config files are read with decimals for floats; ``time.sleep`` wants a float.
+            timeout=float(config["request_timeout"]),
             user_agent=config.get("user_agent"),
-            max_tries=config["max_retries"] + 1,
-            backoff_factor=config["retry_backoff_seconds"],
+            max_tries=int(config["max_retries"]) + 1,
+            backoff_factor=float(config["retry_backoff_seconds"]),
         )
 
     @property

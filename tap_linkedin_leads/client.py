@@ -12,6 +12,7 @@ import typing as t
 from functools import cached_property
 from http import HTTPStatus
 
+import requests
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams.rest import HTTPRequest, PageContext, RESTStream
@@ -21,8 +22,10 @@ from tap_linkedin_leads.errors import (
     AccessDeniedError,
     ApiVersionRetiredError,
     DailyLimitError,
+    LinkedInTapError,
     NotFoundError,
     RequestRejectedError,
+    RetriesExhaustedError,
     UnreadableRecordError,
 )
 from tap_linkedin_leads.payload import UnreadableBodyError, parse_payload, payload_of
@@ -31,9 +34,8 @@ from tap_linkedin_leads.restli import RestliValue, encode_query
 if t.TYPE_CHECKING:
     from collections.abc import Generator, Iterable, Mapping
 
-    import requests
     from backoff.types import Details
-    from singer_sdk.helpers.types import Context
+    from singer_sdk.helpers.types import Context, RequestFunc
 
     from tap_linkedin_leads.auth import LinkedInAuthenticator
 
@@ -54,7 +56,11 @@ class _HasAuthenticator(t.Protocol):
 
 
 def _linkedin_error(response: requests.Response) -> tuple[str | None, str | None]:
-    """LinkedIn's error ``code`` and ``message`` (shortened), if the body has them."""
+    """LinkedIn's error ``code`` and message (shortened), if the body has them.
+
+    The message includes the newer envelope's ``errorDetails.inputErrors`` (field path and
+    description), which say which parameter LinkedIn objected to.
+    """
     try:
         body = response.json()
     except ValueError:
@@ -62,10 +68,25 @@ def _linkedin_error(response: requests.Response) -> tuple[str | None, str | None
     if not isinstance(body, dict):
         return None, None
     code = body.get("code")
-    message = body.get("message")
     code = code if isinstance(code, str) else None
-    text = message.strip()[:_MAX_MESSAGE_CHARS] if isinstance(message, str) else ""
+    parts = [body["message"].strip()] if isinstance(body.get("message"), str) else []
+    details = body.get("errorDetails")
+    inputs = details.get("inputErrors") if isinstance(details, dict) else None
+    for item in inputs if isinstance(inputs, list) else []:
+        if not isinstance(item, dict):
+            continue
+        path = _dig(item, "input", "inputPath", "fieldPath")
+        description = item.get("description")
+        parts.append(": ".join(str(p) for p in (path, description) if p))
+    text = " | ".join(part for part in parts if part)[:_MAX_MESSAGE_CHARS]
     return code, text or None
+
+
+def _dig(value: object, *keys: str) -> object:
+    """``value[k1][k2]...``, or ``None`` where a level is missing or not an object."""
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def _retry_after_seconds(response: requests.Response | None) -> float | None:
@@ -236,7 +257,7 @@ class LinkedInStream(RESTStream[t.Any]):
             f"LinkedIn rejected the {endpoint} request for {owner} ({status}{detail}){said}. "
             "This is not retried."
         )
-        raise RequestRejectedError(msg)
+        raise RequestRejectedError(msg, message)
 
     @override
     def response_error_message(self, response: requests.Response) -> str:
@@ -271,6 +292,27 @@ class LinkedInStream(RESTStream[t.Any]):
         return self.elements(response)
 
     # Retries
+
+    @override
+    def request_decorator(self, func: RequestFunc) -> RequestFunc:
+        retrying = super().request_decorator(func)
+
+        def give_up_clearly(*args: t.Any, **kwargs: t.Any) -> requests.Response:
+            try:
+                return retrying(*args, **kwargs)
+            except (RetriableAPIError, requests.exceptions.RequestException, OSError) as exc:
+                if isinstance(exc, LinkedInTapError):
+                    raise
+                reason = str(exc) if isinstance(exc, RetriableAPIError) else type(exc).__name__
+                msg = (
+                    f"LinkedIn did not answer {self.endpoint or self.name} after "
+                    f"{self.backoff_max_tries()} attempts (last: {reason}). Check `api_url` "
+                    "and the network, or raise `max_retries`; the next run resumes from the "
+                    "last STATE."
+                )
+                raise RetriesExhaustedError(msg) from exc
+
+        return give_up_clearly
 
     @override
     def backoff_max_tries(self) -> int:

@@ -16,6 +16,7 @@ __all__ = [
     "LinkedInTapError",
     "NotFoundError",
     "RequestRejectedError",
+    "RetriesExhaustedError",
     "UnreadableRecordError",
 ]
 
@@ -67,6 +68,15 @@ class NotFoundError(LinkedInTapError):
 
 class RequestRejectedError(LinkedInTapError):
     """LinkedIn answered 400 (or another non-retriable 4xx) to a request."""
+
+    def __init__(self, message: str, linkedin_message: str | None = None) -> None:
+        """Keep LinkedIn's own wording, so callers can tell what it objected to."""
+        super().__init__(message)
+        self.linkedin_message = linkedin_message or ""
+
+
+class RetriesExhaustedError(LinkedInTapError):
+    """Retriable failures (429, 5xx, timeouts, dropped connections) outlasted the retries."""
 
 
 class UnreadableRecordError(LinkedInTapError):

@@ -63,6 +63,19 @@ LEAD_PROJECTION = Projection(
 )
 
 
+DAY_MS = 86_400_000
+#: Windows are not split below a day when LinkedIn rejects a time range.
+MIN_WINDOW_MS = DAY_MS
+
+
+class _SpanRejectedError(Exception):
+    """LinkedIn refused the ``submittedAtTimeRange`` span; the window must be split."""
+
+    def __init__(self, original: RequestRejectedError) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
 def _tap(stream: LinkedInStream) -> TapLinkedInLeads:
     return t.cast("TapLinkedInLeads", stream._tap)
 
@@ -300,6 +313,7 @@ class LeadFormResponsesStream(_OwnerChildStream):
         """Track forms whose unknown questions were already reported this run."""
         super().__init__(*args, **kwargs)
         self._use_projection = True
+        self._max_span_ms: int | None = None
         self._warned_forms: set[tuple[int, int | None]] = set()
 
     @override
@@ -359,15 +373,43 @@ class LeadFormResponsesStream(_OwnerChildStream):
                 "Nothing to request for %s: its window is empty.", self.owner_label(context)
             )
             return
-        mode = str(self.config["test_leads"])
         # Ids of test leads already emitted by the ``false`` pass, in case LinkedIn's
         # ``false`` returns test leads too; only test leads are kept, so this stays small.
         test_ids_seen: set[str] = set()
+        cursor, end_ms = to_epoch_ms(start), to_epoch_ms(end)
+        while cursor < end_ms:
+            # The longest span LinkedIn accepts in ``submittedAtTimeRange`` is undocumented:
+            # ask for the whole window, and if LinkedIn rejects the span, halve it.
+            span = min(self._max_span_ms or end_ms - cursor, end_ms - cursor)
+            try:
+                yield from self._records_in_window(context, cursor, cursor + span, test_ids_seen)
+            except _SpanRejectedError as exc:
+                if span // 2 < MIN_WINDOW_MS:
+                    raise exc.original from None
+                self._max_span_ms = span // 2
+                self.logger.info(
+                    "LinkedIn rejected a %.1f-day submittedAtTimeRange; asking for %.1f days "
+                    "at a time.",
+                    span / DAY_MS,
+                    self._max_span_ms / DAY_MS,
+                )
+                continue
+            cursor += span
+
+    def _records_in_window(
+        self,
+        context: Context | None,
+        start_ms: int,
+        end_ms: int,
+        test_ids_seen: set[str],
+    ) -> Iterable[dict[str, t.Any]]:
+        """Leads submitted in ``[start_ms, end_ms)``, filtered for ``test_leads``."""
+        mode = str(self.config["test_leads"])
         for limited in self._passes():
             pass_context = {
                 **(context or {}),
                 "_limited_to_test_leads": limited,
-                "_window": (to_epoch_ms(start), to_epoch_ms(end)),
+                "_window": (start_ms, end_ms),
             }
             for record in self._records_of_pass(pass_context):
                 is_test = record.get("testLead") is True
@@ -382,14 +424,23 @@ class LeadFormResponsesStream(_OwnerChildStream):
                 yield record
 
     def _records_of_pass(self, pass_context: dict[str, t.Any]) -> Iterable[dict[str, t.Any]]:
-        """One ``limitedToTestLeads`` pass; without the form projection if LinkedIn refuses it."""
+        """One ``limitedToTestLeads`` pass, adapting once to what LinkedIn refuses.
+
+        A 400 before any lead of the pass that names the time range means the span is too
+        long; any other 400 there is taken as a refusal of the ``fields`` projection.
+        """
         emitted = False
         try:
             for record in self.records_for_owner(pass_context):
                 emitted = True
                 yield record
-        except RequestRejectedError:
-            if emitted or not self._use_projection:
+        except RequestRejectedError as exc:
+            if emitted:
+                raise
+            said = exc.linkedin_message.lower()
+            if "submittedattimerange" in said or "time range" in said:
+                raise _SpanRejectedError(exc) from None
+            if not self._use_projection:
                 raise
             self.logger.warning(
                 "LinkedIn rejected the `fields` projection that embeds each lead's form "

@@ -13,6 +13,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
 from tap_linkedin_leads.auth import LinkedInAuthenticator
+from tap_linkedin_leads.errors import LinkedInTapError
 from tap_linkedin_leads.forms import FormCatalog
 from tap_linkedin_leads.leads import parse_submitted_at
 from tap_linkedin_leads.output import ProportionalStateWriter, flush_all_pending_states
@@ -125,9 +126,13 @@ class TapLinkedInLeads(Tap):
     @override
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
         # However the run ends (done, daily limit, bad credentials), the newest STATE
-        # describing finished work reaches the output.
+        # describing finished work reaches the output. The tap's own errors are complete,
+        # actionable sentences: one log line each, without a traceback.
         try:
             super().invoke(*args, **kwargs)
+        except LinkedInTapError as exc:
+            cls.logger.error("%s", exc)
+            raise SystemExit(1) from None
         finally:
             flush_all_pending_states()
 

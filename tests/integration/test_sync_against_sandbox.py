@@ -164,3 +164,27 @@ def test_run_killed_hard_resumes_from_last_state_without_losing_leads(
         if "replication_key_value" in p
     ]
     print(f"killed after {len(seen)} leads with {len(finished)} accounts bookmarked")
+
+
+def test_a_rejected_time_range_span_is_split_until_linkedin_accepts_it(
+    tmp_path: Path, sandbox: t.Any
+) -> None:
+    # Whether LinkedIn caps the span of submittedAtTimeRange is undocumented; this sandbox
+    # caps it at 30 days while the data spans 90.
+    server = sandbox(
+        SandboxData.generate(seed=8, accounts=2, leads_per_form=40), max_time_range_days=30
+    )
+
+    run = run_cli(tmp_path, server.tap_config())
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert set(run.lead_ids()) == expected_lead_ids(server.data)
+    spans = [
+        int(r.query["submittedAtTimeRange"]["end"]) - int(r.query["submittedAtTimeRange"]["start"])
+        for r in server.requests
+        if r.endpoint == "leadFormResponses" and r.status == 200
+    ]
+    assert spans
+    assert max(spans) <= 30 * 86_400_000
+    rejected = [r for r in server.requests if r.endpoint == "leadFormResponses" and r.status == 400]
+    assert 0 < len(rejected) <= 3, "the accepted span is learned once, not per account"
