@@ -150,7 +150,20 @@ class LinkedInStream(RESTStream[t.Any]):
         context: Context | None = None,
     ) -> dict[str, t.Any] | None:
         self.add_derived_fields(row)
+        for key in self.primary_keys:
+            if row.get(key) is None:
+                # Without its key a record cannot be deduplicated or updated downstream.
+                msg = (
+                    f"{self.name}: LinkedIn sent a record without its key `{key}`"
+                    f"{self.describe_record(row)}, so it cannot be synced."
+                )
+                raise UnreadableRecordError(msg)
         return self.schema_fields(row)
+
+    def describe_record(self, row: dict[str, t.Any]) -> str:
+        """Non-personal details that identify a record in an error (none by default)."""
+        del row
+        return ""
 
     def schema_fields(self, row: dict[str, t.Any]) -> dict[str, t.Any]:
         """``row`` without top-level fields the schema does not know (named once in a warning).
@@ -267,14 +280,16 @@ class LinkedInStream(RESTStream[t.Any]):
     def elements(self, response: requests.Response) -> list[dict[str, t.Any]]:
         """The ``elements`` array of a collection response.
 
-        An element that is not a JSON object cannot become a record; it stops the sync with
-        its position rather than being dropped silently.
+        A page without an ``elements`` list, or an element that is not a JSON object, stops
+        the sync with a message naming it: read as an empty page, it would lose leads while
+        the bookmark moved past them.
         """
         payload = payload_of(response)
         elements = payload.get("elements") if isinstance(payload, dict) else None
-        if elements is None:
-            return []
         endpoint = self.endpoint or self.name
+        if elements is None:
+            msg = f"{endpoint}: LinkedIn's answer has no `elements` list."
+            raise UnreadableRecordError(msg)
         if not isinstance(elements, list):
             msg = f"{endpoint}: `elements` in LinkedIn's answer is not a list."
             raise UnreadableRecordError(msg)

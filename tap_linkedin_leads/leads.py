@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime
 import typing as t
 
+import pendulum
+
 from tap_linkedin_leads.restli import parse_urn_id, parse_versioned_form_urn
 
 __all__ = [
     "derive_lead_fields",
     "format_submitted_at",
     "owner_ids",
-    "parse_submitted_at",
+    "parse_datetime",
     "to_epoch_ms",
 ]
 
@@ -34,15 +36,30 @@ def format_submitted_at(epoch_ms: int) -> str:
     return moment.isoformat(timespec="milliseconds")
 
 
-def parse_submitted_at(value: object) -> datetime.datetime | None:
-    """Parse a bookmark or ``start_date`` string; naive values are taken as UTC."""
-    if not isinstance(value, str) or not value:
+def parse_datetime(value: object) -> datetime.datetime | None:
+    """Parse an ISO 8601 date or date-time (``Z``, offsets, date only) as an aware UTC time.
+
+    Used for ``start_date``/``end_date`` and bookmarks; naive values are taken as UTC.
+    """
+    if not isinstance(value, str) or not value.strip():
         return None
     try:
-        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = pendulum.parse(value.strip(), tz="UTC")
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
+    if not isinstance(parsed, datetime.datetime):
+        return None  # A duration or a bare time of day.
+    utc = parsed.astimezone(datetime.timezone.utc)
+    return datetime.datetime(
+        utc.year,
+        utc.month,
+        utc.day,
+        utc.hour,
+        utc.minute,
+        utc.second,
+        utc.microsecond,
+        tzinfo=datetime.timezone.utc,
+    )
 
 
 def owner_ids(owner: object) -> tuple[int | None, int | None]:

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 from singer_sdk import typing as th
 
 from tap_linkedin_leads import __version__
+from tap_linkedin_leads.leads import parse_datetime
 
 if t.TYPE_CHECKING:
     from collections.abc import Mapping
@@ -279,16 +280,6 @@ def parse_organization_id(value: object) -> int | None:
     return parse_account_id(value)
 
 
-def _parse_datetime(value: object) -> datetime.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
-
-
 def _is_loopback(host: str | None) -> bool:
     if not host:
         return False
@@ -358,7 +349,7 @@ def _date_errors(config: Mapping[str, t.Any]) -> list[str]:
     parsed = {}
     for name in ("start_date", "end_date"):
         raw = config.get(name)
-        parsed[name] = _parse_datetime(raw)
+        parsed[name] = parse_datetime(raw)
         if raw is not None and parsed[name] is None:
             errors.append(f"`{name}` must be an ISO 8601 date-time such as 2025-01-01T00:00:00Z.")
     start, end = parsed["start_date"], parsed["end_date"]

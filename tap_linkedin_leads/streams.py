@@ -19,7 +19,7 @@ from tap_linkedin_leads.leads import (
     derive_lead_fields,
     format_submitted_at,
     owner_ids,
-    parse_submitted_at,
+    parse_datetime,
     to_epoch_ms,
 )
 from tap_linkedin_leads.output import flush_all_pending_states
@@ -339,7 +339,7 @@ class LeadFormResponsesStream(_OwnerChildStream):
         start = tap.start_datetime
         state = self.get_context_state(context)
         bookmark = (
-            parse_submitted_at(state.get("replication_key_value"))
+            parse_datetime(state.get("replication_key_value"))
             if state.get("replication_key") == self.replication_key
             else None
         )
@@ -507,6 +507,14 @@ class LeadFormResponsesStream(_OwnerChildStream):
                 record.get("form_version"),
                 f"{len(unknown)} answered question(s) are not in it",
             )
+
+    @override
+    def describe_record(self, row: dict[str, t.Any]) -> str:
+        owner = row.get("account_id") or row.get("organization_id")
+        return (
+            f" (form {row.get('form_id')} version {row.get('form_version')}, submitted at "
+            f"{row.get('submitted_at')}, owner {owner})"
+        )
 
     def _warn_once(self, form_id: object, version: object, problem: str) -> None:
         key = (

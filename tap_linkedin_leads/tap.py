@@ -15,7 +15,7 @@ from typing_extensions import override
 from tap_linkedin_leads.auth import LinkedInAuthenticator
 from tap_linkedin_leads.errors import LinkedInTapError
 from tap_linkedin_leads.forms import FormCatalog
-from tap_linkedin_leads.leads import parse_submitted_at
+from tap_linkedin_leads.leads import parse_datetime
 from tap_linkedin_leads.output import ProportionalStateWriter, flush_all_pending_states
 from tap_linkedin_leads.settings import (
     ORGANIC_LEAD_TYPES,
@@ -113,13 +113,13 @@ class TapLinkedInLeads(Tap):
     @cached_property
     def start_datetime(self) -> datetime.datetime:
         """``start_date``, or 365 days before the run (LinkedIn's lead retention)."""
-        configured = parse_submitted_at(self.config.get("start_date"))
+        configured = parse_datetime(self.config.get("start_date"))
         return configured or default_start_date(self.run_started_at)
 
     @cached_property
     def end_datetime(self) -> datetime.datetime:
         """``end_date``, or the moment the run started."""
-        configured = parse_submitted_at(self.config.get("end_date"))
+        configured = parse_datetime(self.config.get("end_date"))
         return configured or self.run_started_at
 
     @classmethod

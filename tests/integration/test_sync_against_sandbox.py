@@ -11,7 +11,7 @@ import typing as t
 
 import pytest
 
-from tap_linkedin_leads.leads import parse_submitted_at, to_epoch_ms
+from tap_linkedin_leads.leads import parse_datetime, to_epoch_ms
 from tap_linkedin_leads.sandbox import Fault, SandboxData
 from tests.integration.conftest import expected_lead_ids, run_cli
 
@@ -98,7 +98,7 @@ def test_second_run_asks_only_from_bookmark_minus_lookback(tmp_path: Path, sandb
             continue
         owner_id = int(request.query["owner"]["sponsoredAccount"].rsplit(":", 1)[1])
         start_ms = int(request.query["submittedAtTimeRange"]["start"])
-        bookmark = parse_submitted_at(partitions[owner_id])
+        bookmark = parse_datetime(partitions[owner_id])
         assert bookmark is not None
         assert start_ms == to_epoch_ms(bookmark) - 86_400_000
     assert len(ids) < len(first.lead_ids())
