@@ -1,9 +1,4 @@
-"""The streams: ad accounts, and per owner its campaigns, lead forms and lead form responses.
-
-Owners are ad accounts (sponsored leads) and, when ``organization_ids`` is set, company
-pages (organic leads). Ad accounts are the parent stream; organization owners are synced
-through the same child streams once the accounts are done.
-"""
+"""The lead form responses stream: incremental leads, made readable."""
 
 from __future__ import annotations
 
@@ -13,46 +8,29 @@ import typing as t
 from typing_extensions import override
 
 from tap_linkedin_leads.answers import resolve_answers
-from tap_linkedin_leads.client import LinkedInStream
-from tap_linkedin_leads.errors import AccessDeniedError, NotFoundError, RequestRejectedError
+from tap_linkedin_leads.errors import RequestRejectedError
 from tap_linkedin_leads.leads import (
     derive_lead_fields,
     format_submitted_at,
-    owner_ids,
     parse_datetime,
     to_epoch_ms,
 )
-from tap_linkedin_leads.output import flush_all_pending_states
-from tap_linkedin_leads.pagination import CursorPaginator, OffsetPaginator
-from tap_linkedin_leads.payload import payload_of
-from tap_linkedin_leads.restli import Projection, owner_urn, parse_urn_id
-from tap_linkedin_leads.schemas import (
-    AD_ACCOUNT_SCHEMA,
-    CAMPAIGN_SCHEMA,
-    LEAD_FORM_RESPONSE_SCHEMA,
-    LEAD_FORM_SCHEMA,
-)
+from tap_linkedin_leads.pagination import OffsetPaginator
+from tap_linkedin_leads.restli import Projection
+from tap_linkedin_leads.schemas import LEAD_FORM_RESPONSE_SCHEMA
+from tap_linkedin_leads.streams.ad_accounts import AdAccountsStream
+from tap_linkedin_leads.streams.owners import OwnerStream, owner_key, owner_only, tap_of
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    import requests
     from singer_sdk.helpers.types import Context
 
     from tap_linkedin_leads.forms import CompiledForm
     from tap_linkedin_leads.restli import RestliValue
-    from tap_linkedin_leads.tap import TapLinkedInLeads
+    from tap_linkedin_leads.streams.lead_forms import LeadFormsStream
 
-__all__ = [
-    "AdAccountsStream",
-    "CampaignsStream",
-    "LeadFormResponsesStream",
-    "LeadFormsStream",
-]
-
-#: LinkedIn's documented default ``pageSize`` for its cursor (search) finders; their
-#: maximum is not documented and these collections are small, so the tap stays with it.
-SEARCH_PAGE_SIZE = 100
+__all__ = ["LeadFormResponsesStream"]
 
 #: Every lead field the tap reads, plus the definition of the form version the lead was
 #: submitted on. A projection returns only what it names, so the list is complete.
@@ -61,7 +39,6 @@ LEAD_PROJECTION = Projection(
     "leadMetadata,associatedEntity,formResponse,"
     "form:(id,versionId,name,creationLocale,hiddenFields,content)"
 )
-
 
 DAY_MS = 86_400_000
 #: Windows are not split below a day when LinkedIn rejects a time range.
@@ -76,219 +53,7 @@ class _SpanRejectedError(Exception):
         self.original = original
 
 
-def _tap(stream: LinkedInStream) -> TapLinkedInLeads:
-    return t.cast("TapLinkedInLeads", stream._tap)
-
-
-class _OwnerChildStream(LinkedInStream):
-    """A stream read per owner (ad account or organization)."""
-
-    def organization_contexts(self, organization_id: int) -> list[dict[str, t.Any]]:
-        """Contexts to sync for one organization owner (none unless overridden)."""
-        del organization_id
-        return []
-
-    @override
-    def owner_label(self, context: Context | None) -> str:
-        context = context or {}
-        if "organization_id" in context:
-            return f"organization {context['organization_id']}"
-        listed = " (listed in `account_ids`)" if _tap(self).configured_account_ids else ""
-        return f"ad account {context.get('account_id')}{listed}"
-
-    def owner_union(self, context: Context | None) -> dict[str, RestliValue]:
-        """``(sponsoredAccount:<urn>)`` or ``(organization:<urn>)`` for ``context``."""
-        context = context or {}
-        if "organization_id" in context:
-            return {"organization": owner_urn("organization", int(context["organization_id"]))}
-        if "account_id" in context:
-            return {"sponsoredAccount": owner_urn("sponsoredAccount", int(context["account_id"]))}
-        msg = f"{self.name} needs an owner context"
-        raise ValueError(msg)
-
-    def records_for_owner(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        """Records of one owner; an unreadable discovered account is skipped with a warning.
-
-        Owners the user listed (``account_ids``, ``organization_ids``) are different: their
-        403 stops the tap, because syncing nothing for them would silently lose their leads.
-        """
-        try:
-            yield from self.request_records(context)
-        except (AccessDeniedError, NotFoundError) as exc:
-            # LinkedIn answers some restricted reads with 404 rather than 403.
-            listed = "organization_id" in (context or {}) or _tap(self).configured_account_ids
-            if listed:
-                raise
-            self.logger.warning("Skipping %s: %s", self.owner_label(context), exc)
-
-
-class AdAccountsStream(LinkedInStream):
-    """Ad accounts: the configured ``account_ids``, or every account the token can see."""
-
-    name = "ad_accounts"
-    endpoint = "adAccounts"
-    path = "/adAccounts"
-    primary_keys = ("id",)
-    replication_key = None
-    schema = AD_ACCOUNT_SCHEMA
-
-    @override
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        tap = _tap(self)
-        configured = tap.configured_account_ids
-        if configured is None:
-            yield from self.request_records(None)
-        else:
-            # One GET per configured account proves it exists and is readable, and lets an
-            # error name exactly which account is wrong.
-            for account_id in configured:
-                yield from self.request_records({"account_id": account_id})
-        # Company pages are owners too, but not ad accounts: their child streams run here,
-        # the way the SDK runs them for each account.
-        for organization_id in tap.organization_ids:
-            for child in t.cast("list[_OwnerChildStream]", self.child_streams):
-                if child.selected or child.has_selected_descendents:
-                    for child_context in child.organization_contexts(organization_id):
-                        child.sync(context=child_context)
-
-    @override
-    def owner_label(self, context: Context | None) -> str:
-        if context and "account_id" in context:
-            return f"ad account {context['account_id']} (listed in `account_ids`)"
-        return "the ad account search"
-
-    @override
-    def finalize_state_progress_markers(self, state: dict[str, t.Any] | None = None) -> None:
-        # The root stream finishes last: the final STATE must not stay held back.
-        super().finalize_state_progress_markers(state)
-        flush_all_pending_states()
-
-    @override
-    def request_path(self, context: Context | None) -> str:
-        if context and "account_id" in context:
-            return f"/adAccounts/{context['account_id']}"
-        return "/adAccounts"
-
-    @override
-    def request_query(
-        self,
-        context: Context | None,
-        next_page_token: t.Any,
-    ) -> Mapping[str, RestliValue | None]:
-        if context and "account_id" in context:
-            return {}
-        return {"q": "search", "pageSize": SEARCH_PAGE_SIZE, "pageToken": next_page_token}
-
-    @override
-    def get_new_paginator(self) -> CursorPaginator:
-        return CursorPaginator()
-
-    @override
-    def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
-        payload = payload_of(response)
-        if isinstance(payload, dict) and "elements" not in payload and "id" in payload:
-            return [payload]  # A single-account GET.
-        return self.elements(response)
-
-    @override
-    def get_child_context(
-        self,
-        record: dict[str, t.Any],
-        context: Context | None,
-    ) -> dict[str, t.Any]:
-        return {"account_id": record["id"]}
-
-
-class CampaignsStream(_OwnerChildStream):
-    """Campaigns of each ad account, so a lead's ``campaign_id`` joins to a name."""
-
-    name = "campaigns"
-    endpoint = "adCampaigns"
-    path = "/adAccounts/{account_id}/adCampaigns"
-    parent_stream_type = AdAccountsStream
-    primary_keys = ("id",)
-    replication_key = None
-    schema = CAMPAIGN_SCHEMA
-    # Full table, keyed by id: one state entry rather than one per account.
-    state_partitioning_keys: t.ClassVar[list[str]] = []
-
-    @override
-    def request_path(self, context: Context | None) -> str:
-        return f"/adAccounts/{(context or {})['account_id']}/adCampaigns"
-
-    @override
-    def request_query(
-        self,
-        context: Context | None,
-        next_page_token: t.Any,
-    ) -> Mapping[str, RestliValue | None]:
-        return {"q": "search", "pageSize": SEARCH_PAGE_SIZE, "pageToken": next_page_token}
-
-    @override
-    def get_new_paginator(self) -> CursorPaginator:
-        return CursorPaginator()
-
-    @override
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        return self.records_for_owner(context)
-
-    @override
-    def add_derived_fields(self, row: dict[str, t.Any]) -> None:
-        row["account_id"] = parse_urn_id(row.get("account"), "sponsoredAccount")
-        row["campaign_group_id"] = parse_urn_id(row.get("campaignGroup"), "sponsoredCampaignGroup")
-
-
-class LeadFormsStream(_OwnerChildStream):
-    """Lead forms owned by each ad account and organization (latest version of each)."""
-
-    name = "lead_forms"
-    endpoint = "leadForms"
-    path = "/leadForms"
-    parent_stream_type = AdAccountsStream
-    primary_keys = ("id",)
-    replication_key = None
-    schema = LEAD_FORM_SCHEMA
-    state_partitioning_keys: t.ClassVar[list[str]] = []
-
-    @override
-    def organization_contexts(self, organization_id: int) -> list[dict[str, t.Any]]:
-        return [{"organization_id": organization_id}]
-
-    @override
-    def get_new_paginator(self) -> OffsetPaginator:
-        return OffsetPaginator(int(self.config["page_size"]))
-
-    @override
-    def request_query(
-        self,
-        context: Context | None,
-        next_page_token: t.Any,
-    ) -> Mapping[str, RestliValue | None]:
-        return {
-            "q": "owner",
-            "owner": self.owner_union(context),
-            "start": next_page_token or 0,
-            "count": int(self.config["page_size"]),
-        }
-
-    def forms_of_owner(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        """The owner's forms, each also compiled into the run's form catalog."""
-        catalog = _tap(self).form_catalog
-        for form in self.records_for_owner(context):
-            catalog.add(form)
-            yield form
-        catalog.mark_owner_loaded(_owner_key(context))
-
-    @override
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        return self.forms_of_owner(context)
-
-    @override
-    def add_derived_fields(self, row: dict[str, t.Any]) -> None:
-        row["account_id"], row["organization_id"] = owner_ids(row.get("owner"))
-
-
-class LeadFormResponsesStream(_OwnerChildStream):
+class LeadFormResponsesStream(OwnerStream):
     """Lead form responses (leads), incremental on ``submitted_at``, one bookmark per owner.
 
     Sponsored leads are read per ad account; organic leads per organization and lead type.
@@ -320,7 +85,7 @@ class LeadFormResponsesStream(_OwnerChildStream):
     def organization_contexts(self, organization_id: int) -> list[dict[str, t.Any]]:
         return [
             {"organization_id": organization_id, "leadType": lead_type}
-            for lead_type in _tap(self).organic_lead_types
+            for lead_type in tap_of(self).organic_lead_types
         ]
 
     @override
@@ -335,7 +100,7 @@ class LeadFormResponsesStream(_OwnerChildStream):
 
     def window(self, context: Context | None) -> tuple[datetime.datetime, datetime.datetime]:
         """Submission-time window for ``context``: from (bookmark - lookback) to the end."""
-        tap = _tap(self)
+        tap = tap_of(self)
         start = tap.start_datetime
         state = self.get_context_state(context)
         bookmark = (
@@ -352,7 +117,7 @@ class LeadFormResponsesStream(_OwnerChildStream):
     def get_replication_key_signpost(self, context: Context | None = None) -> str:
         # Bookmarks never pass the end of the window asked for, in the same format as
         # ``submitted_at`` so the SDK's string comparison holds.
-        return format_submitted_at(to_epoch_ms(_tap(self).end_datetime))
+        return format_submitted_at(to_epoch_ms(tap_of(self).end_datetime))
 
     def _passes(self) -> list[bool]:
         """``limitedToTestLeads`` values to request for the ``test_leads`` setting.
@@ -479,13 +244,13 @@ class LeadFormResponsesStream(_OwnerChildStream):
         form_id, version = record.get("form_id"), record.get("form_version")
         if not isinstance(form_id, int):
             return None
-        catalog = _tap(self).form_catalog
+        catalog = tap_of(self).form_catalog
         compiled = catalog.exact(form_id, version)
         if compiled is None and isinstance(embedded, dict) and embedded.get("content"):
             compiled = catalog.add({**embedded, "id": form_id}, version)
-        if compiled is None and not catalog.owner_loaded(_owner_key(context)):
-            forms = t.cast("LeadFormsStream", _tap(self).streams["lead_forms"])
-            for _ in forms.forms_of_owner(_owner_only(context)):
+        if compiled is None and not catalog.owner_loaded(owner_key(context)):
+            forms = t.cast("LeadFormsStream", tap_of(self).streams["lead_forms"])
+            for _ in forms.forms_of_owner(owner_only(context)):
                 pass
             compiled = catalog.exact(form_id, version)
         if compiled is None:
@@ -530,14 +295,3 @@ class LeadFormResponsesStream(_OwnerChildStream):
             version,
             problem,
         )
-
-
-def _owner_only(context: Context | None) -> dict[str, t.Any]:
-    """The owner part of a context (lead type and pass details dropped)."""
-    context = context or {}
-    return {k: context[k] for k in ("account_id", "organization_id") if k in context}
-
-
-def _owner_key(context: Context | None) -> str:
-    """A stable key for the owner of ``context``, e.g. ``account_id=5``."""
-    return ",".join(f"{k}={v}" for k, v in sorted(_owner_only(context).items()))

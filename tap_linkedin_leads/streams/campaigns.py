@@ -1,0 +1,61 @@
+"""The campaigns stream: names for the ``campaign_id`` on each lead."""
+
+from __future__ import annotations
+
+import typing as t
+
+from typing_extensions import override
+
+from tap_linkedin_leads.pagination import CursorPaginator
+from tap_linkedin_leads.restli import parse_urn_id
+from tap_linkedin_leads.schemas import CAMPAIGN_SCHEMA
+from tap_linkedin_leads.streams.ad_accounts import AdAccountsStream
+from tap_linkedin_leads.streams.owners import SEARCH_PAGE_SIZE, OwnerStream
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from singer_sdk.helpers.types import Context
+
+    from tap_linkedin_leads.restli import RestliValue
+
+__all__ = ["CampaignsStream"]
+
+
+class CampaignsStream(OwnerStream):
+    """Campaigns of each ad account, so a lead's ``campaign_id`` joins to a name."""
+
+    name = "campaigns"
+    endpoint = "adCampaigns"
+    path = "/adAccounts/{account_id}/adCampaigns"
+    parent_stream_type = AdAccountsStream
+    primary_keys = ("id",)
+    replication_key = None
+    schema = CAMPAIGN_SCHEMA
+    # Full table, keyed by id: one state entry rather than one per account.
+    state_partitioning_keys: t.ClassVar[list[str]] = []
+
+    @override
+    def request_path(self, context: Context | None) -> str:
+        return f"/adAccounts/{(context or {})['account_id']}/adCampaigns"
+
+    @override
+    def request_query(
+        self,
+        context: Context | None,
+        next_page_token: t.Any,
+    ) -> Mapping[str, RestliValue | None]:
+        return {"q": "search", "pageSize": SEARCH_PAGE_SIZE, "pageToken": next_page_token}
+
+    @override
+    def get_new_paginator(self) -> CursorPaginator:
+        return CursorPaginator()
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        return self.records_for_owner(context)
+
+    @override
+    def add_derived_fields(self, row: dict[str, t.Any]) -> None:
+        row["account_id"] = parse_urn_id(row.get("account"), "sponsoredAccount")
+        row["campaign_group_id"] = parse_urn_id(row.get("campaignGroup"), "sponsoredCampaignGroup")

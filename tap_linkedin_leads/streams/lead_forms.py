@@ -1,0 +1,72 @@
+"""The lead forms stream; it also fills the run's catalog of compiled form versions."""
+
+from __future__ import annotations
+
+import typing as t
+
+from typing_extensions import override
+
+from tap_linkedin_leads.leads import owner_ids
+from tap_linkedin_leads.pagination import OffsetPaginator
+from tap_linkedin_leads.schemas import LEAD_FORM_SCHEMA
+from tap_linkedin_leads.streams.ad_accounts import AdAccountsStream
+from tap_linkedin_leads.streams.owners import OwnerStream, owner_key, tap_of
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from singer_sdk.helpers.types import Context
+
+    from tap_linkedin_leads.restli import RestliValue
+
+__all__ = ["LeadFormsStream"]
+
+
+class LeadFormsStream(OwnerStream):
+    """Lead forms owned by each ad account and organization (latest version of each)."""
+
+    name = "lead_forms"
+    endpoint = "leadForms"
+    path = "/leadForms"
+    parent_stream_type = AdAccountsStream
+    primary_keys = ("id",)
+    replication_key = None
+    schema = LEAD_FORM_SCHEMA
+    state_partitioning_keys: t.ClassVar[list[str]] = []
+
+    @override
+    def organization_contexts(self, organization_id: int) -> list[dict[str, t.Any]]:
+        return [{"organization_id": organization_id}]
+
+    @override
+    def get_new_paginator(self) -> OffsetPaginator:
+        return OffsetPaginator(int(self.config["page_size"]))
+
+    @override
+    def request_query(
+        self,
+        context: Context | None,
+        next_page_token: t.Any,
+    ) -> Mapping[str, RestliValue | None]:
+        return {
+            "q": "owner",
+            "owner": self.owner_union(context),
+            "start": next_page_token or 0,
+            "count": int(self.config["page_size"]),
+        }
+
+    def forms_of_owner(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """The owner's forms, each also compiled into the run's form catalog."""
+        catalog = tap_of(self).form_catalog
+        for form in self.records_for_owner(context):
+            catalog.add(form)
+            yield form
+        catalog.mark_owner_loaded(owner_key(context))
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        return self.forms_of_owner(context)
+
+    @override
+    def add_derived_fields(self, row: dict[str, t.Any]) -> None:
+        row["account_id"], row["organization_id"] = owner_ids(row.get("owner"))
