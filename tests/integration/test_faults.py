@@ -11,11 +11,13 @@ from __future__ import annotations
 import itertools
 import json
 import queue
+import re
 import subprocess
 import sys
 import threading
 import typing as t
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +27,6 @@ from tests.integration.conftest import CliRun, expected_lead_ids, run_cli
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from pathlib import Path
 
     StartSandbox = Callable[..., SandboxServer]
 
@@ -481,3 +482,49 @@ def test_a_listed_account_that_cannot_be_read_stops_the_tap_naming_it(
     assert LEAD_SYNC_PERMISSIONS in error
     others = [a for a in data.visible_account_ids if a != victim]
     assert set(run.lead_ids()) == expected_lead_ids(data, account_ids=others)
+
+
+# The fault matrix (docs/fault-matrix.md) names tests that exist, and all of this suite's
+
+
+ROOT = Path(__file__).resolve().parents[2]
+MATRIX = ROOT / "docs" / "fault-matrix.md"
+MATRIX_SUITES = ("test_faults.py", "test_bad_payloads.py", "test_secrets.py")
+
+
+def _matrix_node_ids() -> set[str]:
+    """Node ids in the matrix; a bare `` `[param]` `` repeats the previous id with that param."""
+    ids: set[str] = set()
+    last = ""
+    for token in re.findall(r"`([^`]+)`", MATRIX.read_text()):
+        if token.startswith("tests/") and "::" in token:
+            last = token.split("[", 1)[0]
+            ids.add(token)
+        elif re.fullmatch(r"\[[^\]]+\]", token) and last:
+            ids.add(last + token)
+    return ids
+
+
+def test_the_fault_matrix_names_only_tests_that_exist_and_all_of_ours(
+    request: pytest.FixtureRequest,
+) -> None:
+    documented = _matrix_node_ids()
+    files = sorted({node.split("::", 1)[0] for node in documented})
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        cwd=ROOT,
+    ).stdout.splitlines()
+    existing = {line for line in collected if "::" in line}
+    functions = {node.split("[", 1)[0] for node in existing}
+
+    # An id without a parameter names every case of the test.
+    unknown = {node for node in documented if node not in existing and node not in functions}
+    assert unknown == set(), "the matrix names tests that do not exist"
+    ours = {node for node in functions if node.split("::")[0].endswith(MATRIX_SUITES)}
+    ours.discard(request.node.nodeid)  # this check is not a fault
+    missing = ours - {node.split("[", 1)[0] for node in documented}
+    assert missing == set(), "tests of this suite missing from the matrix"
