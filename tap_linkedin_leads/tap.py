@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import gc
 import logging
 import typing as t
 from functools import cached_property
@@ -125,6 +126,10 @@ class TapLinkedInLeads(Tap):
     @classmethod
     @override
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
+        # A lead page stays alive as ~300k small containers while its records are written;
+        # with the default thresholds the collector re-scans them thousands of times a page
+        # (~30 % of the CPU). Records hold no cycles, so collecting far less often is safe.
+        gc.set_threshold(100_000, 50, 1000)
         # However the run ends (done, daily limit, bad credentials), the newest STATE
         # describing finished work reaches the output. The tap's own errors are complete,
         # actionable sentences: one log line each, without a traceback.
