@@ -194,7 +194,8 @@ def test_the_cap_is_what_the_tap_really_waits(
     config_path = tmp_path / "config.json"
     config_path.write_text(json.dumps(_config(server)))
     code = (
-        "import tap_linkedin_leads.client as client; client.MAX_RETRY_WAIT_SECONDS = 1.0; "
+        "import tap_linkedin_leads.client as client; "
+        "assert client.MAX_RETRY_WAIT_SECONDS == 120; client.MAX_RETRY_WAIT_SECONDS = 1.0; "
         "from tap_linkedin_leads.tap import TapLinkedInLeads; TapLinkedInLeads.cli()"
     )
 
