@@ -51,12 +51,41 @@ fail() {
   exit 1
 }
 
-# run LOG COMMAND...: run quietly, output to LOG; on failure show its tail.
+# run LOG COMMAND...: run quietly, output to LOG; on failure show its tail. The command runs
+# in the background and is waited for, so Ctrl-C or a TERM stops it (and the sandbox) at once.
+child_pid=
 run() {
   local log=$1
   shift
-  "$@" >"$log" 2>&1 || fail "$(basename "$1") ${*:2:3} ... failed" "$log"
+  "$@" <&0 >"$log" 2>&1 &
+  child_pid=$!
+  if ! wait "$child_pid"; then
+    child_pid=
+    fail "$(basename "$1") ${*:2:3} ... failed" "$log"
+  fi
+  child_pid=
 }
+
+sandbox_pid=
+stop_sandbox() {
+  if [ -n "$sandbox_pid" ]; then
+    kill "$sandbox_pid" 2>/dev/null || true
+    wait "$sandbox_pid" 2>/dev/null || true
+    sandbox_pid=
+  fi
+}
+interrupted() {
+  if [ -n "$child_pid" ]; then
+    kill "$child_pid" 2>/dev/null || true
+    wait "$child_pid" 2>/dev/null || true
+  fi
+  stop_sandbox
+  printf '\nInterrupted; the sandbox is stopped. Run the demo again to load the rest.\n' >&2
+  exit "$1"
+}
+trap stop_sandbox EXIT
+trap 'interrupted 130' INT
+trap 'interrupted 143' TERM
 
 python_ok() { "$1" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; }
 
@@ -156,17 +185,6 @@ if ! port_free "$port"; then
   port=0 # let the sandbox pick a free one
 fi
 
-sandbox_pid=
-stop_sandbox() {
-  if [ -n "$sandbox_pid" ]; then
-    kill "$sandbox_pid" 2>/dev/null || true
-    wait "$sandbox_pid" 2>/dev/null || true
-    sandbox_pid=
-  fi
-}
-trap stop_sandbox EXIT
-trap 'stop_sandbox; exit 130' INT
-trap 'stop_sandbox; exit 143' TERM
 
 sandbox_log=$logs/sandbox.log
 "$tap_venv/bin/tap-linkedin-leads-sandbox" --port "$port" --refresh-token sandbox-refresh-token \
@@ -194,12 +212,14 @@ printf '%s\n' "$run_number" >"$counter"
 
 # --- 6. What landed ---------------------------------------------------------------------------
 "$duckdb_venv/bin/python" - "$database" "$before_ids" "$run_number" "$new_per_run" \
-  "$sandbox_leads" <<'PY'
+  "$sandbox_leads" "$logs/meltano-run.log" <<'PY'
+import json
+import re
 import sys
 
 import duckdb
 
-database, before_path, run_number, new_per_run, sandbox_leads = sys.argv[1:6]
+database, before_path, run_number, new_per_run, sandbox_leads, run_log = sys.argv[1:7]
 with open(before_path) as handle:
     before = {line.strip() for line in handle if line.strip()}
 
@@ -230,6 +250,22 @@ if run_number == "1":
     )
 else:
     print(f"Run {run_number}: {len(new)} new leads arrived (incremental sync from the bookmarks).")
+    # The tap's record counts, from the SDK's METRIC log lines.
+    sent = 0
+    with open(run_log, errors="replace") as handle:
+        for line in handle:
+            found = re.search(r"METRIC: (\{.*\})\s*$", line)
+            if found:
+                metric = json.loads(found.group(1))
+                if metric.get("metric") == "record_count" and (
+                    metric.get("tags", {}).get("stream") == "lead_form_responses"
+                ):
+                    sent += int(metric.get("value", 0))
+    if sent > len(new):
+        print(
+            f"The tap sent {sent} leads: the new ones, and {sent - len(new)} from the one-day"
+            " lookback window before each bookmark, updated in place (no duplicates)."
+        )
 print()
 print(f"Tables in {database}, schema {schema}:")
 for table in tables:
@@ -254,11 +290,13 @@ rows = con.sql(
 ).fetchall()
 print()
 print("Newest leads" + ("" if run_number == "1" else " (* = arrived in this run)") + ":")
-header = ("", "submitted (UTC)", "name", "email", "company", "form", "campaign")
-table = [
-    ("*" if lead_id in new and run_number != "1" else "", *values) for lead_id, *values in rows
-]
-caps = (1, 16, 20, 32, 20, 24, 20)
+header = ("submitted (UTC)", "name", "email", "company", "form", "campaign")
+table = [tuple(values) for _lead_id, *values in rows]
+caps = (16, 20, 32, 20, 24, 20)
+if run_number != "1":  # mark the leads of this run
+    header = ("", *header)
+    table = [("*" if row[0] in new else "", *line) for row, line in zip(rows, table)]
+    caps = (1, *caps)
 widths = [
     min(cap, max(len(str(cell or "")) for cell in (title, *column)))
     for cap, title, column in zip(caps, header, zip(*table))
