@@ -263,8 +263,8 @@ else:
                     sent += int(metric.get("value", 0))
     if sent > len(new):
         print(
-            f"The tap sent {sent} leads: the new ones, and {sent - len(new)} from the one-day"
-            " lookback window before each bookmark, updated in place (no duplicates)."
+            f"The tap sent {sent} leads: {len(new)} new, {sent - len(new)} re-sent from the"
+            " one-day lookback window before each bookmark and updated in place (no duplicates)."
         )
 print()
 print(f"Tables in {database}, schema {schema}:")
