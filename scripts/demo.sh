@@ -39,6 +39,10 @@ export MELTANO_SNOWPLOW_COLLECTOR_ENDPOINTS='[]'
 export MELTANO_HUB_URL=http://127.0.0.1:9
 export MELTANO_HUB_API_ROOT=http://127.0.0.1:9/meltano/api/v1
 unset MELTANO_SYS_DIR_ROOT MELTANO_ENVIRONMENT
+# Settings for the real LinkedIn or another database must not leak into the demo.
+for variable in $(compgen -e); do
+  case $variable in TAP_LINKEDIN_LEADS_* | TARGET_DUCKDB_*) unset "$variable" ;; esac
+done
 
 say() { printf '==> %s\n' "$*"; }
 
@@ -199,9 +203,20 @@ grep -q '^LinkedIn sandbox on ' "$sandbox_log" || fail "the sandbox did not star
 sandbox_url=$(sed -n 's/^LinkedIn sandbox on \(http:[^:]*:[0-9]*\):.*/\1/p' "$sandbox_log")
 sandbox_leads=$(sed -n 's/.* \([0-9]*\) leads;.*/\1/p' "$sandbox_log")
 say "LinkedIn sandbox on $sandbox_url with $sandbox_leads leads ($extra_leads added since run 1)"
-# meltano.yml's sandbox environment says 127.0.0.1:8787; the shell's variables win.
-export TAP_LINKEDIN_LEADS_API_URL=$sandbox_url/rest
-export TAP_LINKEDIN_LEADS_OAUTH_TOKEN_URL=$sandbox_url/oauth/v2/accessToken
+# The sandbox's first line is the tap config to use. Exported, its URLs (with the actual port)
+# and fake credentials beat both meltano.yml's sandbox environment and any real credentials
+# a .env file holds for the dev environment.
+eval "$("$python" - "$sandbox_log" <<'PY'
+import json
+import shlex
+import sys
+
+with open(sys.argv[1]) as handle:
+    config = json.loads(handle.readline())
+for key in ("api_url", "oauth_token_url", "client_id", "client_secret", "refresh_token"):
+    print(f"export TAP_LINKEDIN_LEADS_{key.upper()}={shlex.quote(config[key])}")
+PY
+)"
 
 # --- 5. Extract and load -----------------------------------------------------------------
 say "meltano --environment sandbox run ${refresh[*]+"${refresh[*]} "}tap-linkedin-leads target-duckdb"

@@ -75,8 +75,9 @@ def _server_identity() -> dict[str, t.Any]:
     try:
         entry = pwd.getpwnam(SERVER_OS_USER)
     except KeyError:
+        useradd = shutil.which("useradd") or "/usr/sbin/useradd"  # /usr/sbin may be off PATH
         subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+            [useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
              SERVER_OS_USER],
             check=True, capture_output=True, timeout=60,
         )  # fmt: skip

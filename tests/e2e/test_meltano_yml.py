@@ -10,7 +10,13 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.e2e.tools import environment_config, meltano_plugin, meltano_project
+from tests.e2e.tools import (
+    MELTANO_REQUIREMENT,
+    REPO,
+    environment_config,
+    meltano_plugin,
+    meltano_project,
+)
 
 if t.TYPE_CHECKING:
     from pathlib import Path
@@ -101,6 +107,11 @@ def test_every_plugin_is_custom_and_pinned() -> None:
         "target-duckdb",
     }
     assert {e["name"] for e in project["environments"]} == {"dev", "sandbox"}
+
+
+def test_the_demo_installs_the_meltano_the_tests_use() -> None:
+    demo = (REPO / "scripts" / "demo.sh").read_text()
+    assert f'meltano_requirement="{MELTANO_REQUIREMENT}"' in demo
 
 
 @pytest.mark.e2e
