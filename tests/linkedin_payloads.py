@@ -1,4 +1,4 @@
-"""LinkedIn-shaped payloads for offline tests, following the reference samples field by field."""
+"""LinkedIn-shaped payloads for offline tests, field by field as LinkedIn's samples show."""
 
 from __future__ import annotations
 

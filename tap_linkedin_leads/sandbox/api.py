@@ -136,7 +136,7 @@ def _route(path: str) -> _Route | None:
     for pattern, endpoint, handler in _ROUTES:
         match = pattern.fullmatch(rest)
         if match:
-            # Resource keys in the path are fully percent-encoded (fact sheet section 6).
+            # Resource keys in the path are fully percent-encoded (Rest.li 2.0 rule for keys).
             args = tuple(unquote(group) for group in match.groups())
             return _Route(endpoint, _GET, handler, args)
     return None

@@ -1,6 +1,6 @@
 """LinkedIn-shaped error responses the sandbox sends.
 
-Bodies follow the shapes in the project's LinkedIn fact sheet (§8): the classic envelope
+Bodies follow the shapes LinkedIn documents for its errors: the classic envelope
 ``{"status", "serviceErrorCode", "code", "message"}``, the newer ``errorDetails.inputErrors``
 envelope for parameter problems, and OAuth's ``{"error", "error_description"}`` on the token
 endpoint. Each factory returns an :class:`ApiError` that the request pipeline turns into a
@@ -101,7 +101,7 @@ def revoked_access_token() -> ApiError:
 
 
 def version_missing() -> ApiError:
-    """No ``LinkedIn-Version`` header (fact sheet §8.2, grade C wording)."""
+    """No ``LinkedIn-Version`` header (wording from a third-party report, not LinkedIn's docs)."""
     return service_error(
         400,
         "A version must be present. Please specify a version by adding the "
@@ -217,7 +217,7 @@ def too_large(name: str, maximum: int) -> ApiError:
 
 
 def uri_too_long() -> ApiError:
-    """Query string above 4 KB (fact sheet §1): the client should tunnel the query."""
+    """Query string above 4 KB (LinkedIn's documented limit): the client should tunnel the query."""
     return service_error(414, "Request-URI Too Long", code="URI_TOO_LONG")
 
 

@@ -1,6 +1,6 @@
 """Access and refresh tokens for the sandbox's OAuth 2.0 refresh-token grant.
 
-Mirrors LinkedIn's programmatic refresh tokens (fact sheet §7): refreshing mints a new access
+Mirrors LinkedIn's programmatic refresh tokens: refreshing mints a new access
 token with a fixed lifetime, returns the *same* refresh token, and does not extend the refresh
 token's own lifetime — ``refresh_token_expires_in`` counts down from the refresh token's
 creation.
@@ -182,7 +182,7 @@ class TokenStore:
         }
 
     def _bad_refresh_token(self) -> errors.ApiError:
-        # Sources disagree on the body (fact sheet §7); both are selectable.
+        # Sources disagree on the body; both are selectable.
         if self.refresh_error_style == "invalid_grant":
             return errors.oauth_error(400, "invalid_grant", "Token has been expired or revoked.")
         return errors.oauth_error(

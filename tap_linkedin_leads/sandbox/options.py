@@ -1,4 +1,4 @@
-"""Behaviour switches of the sandbox server, mostly for points the fact sheet marks UNCONFIRMED.
+"""Behaviour switches of the sandbox server, mostly for points LinkedIn leaves undocumented.
 
 Defaults are the sandbox's documented choices (see the package README); tests flip them to
 check that a client copes with the other possibility.
