@@ -204,7 +204,8 @@ SETTINGS_SCHEMA = th.PropertiesList(
         description=(
             "`count` sent to the lead form and lead response finders. LinkedIn's daily "
             "limits count calls, not records, so the default is the largest page production "
-            "connectors use (1000); lower it only if LinkedIn rejects it."
+            "connectors use (1000). If LinkedIn refuses it, the tap lowers it for the run and "
+            "warns."
         ),
         examples=[1000, 100],
     ),

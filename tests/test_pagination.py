@@ -97,3 +97,26 @@ def test_filtered_out_page_does_not_end_pagination(api: responses.RequestsMock) 
     output = run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID], "page_size": 2})
 
     assert [r["id"][-1] for r in output.records("lead_form_responses")] == ["3"]
+
+
+def test_a_refused_count_is_halved_and_the_pages_are_read_again(
+    api: responses.RequestsMock,
+) -> None:
+    # LinkedIn's largest ``count`` is undocumented: a 400 naming ``count`` without a limit.
+    _setup(api)
+    api.add(
+        responses.GET,
+        f"{API}/leadFormResponses",
+        status=400,
+        json={"status": 400, "code": "ILLEGAL_ARGUMENT", "message": "Invalid count parameter"},
+    )
+    _page(api, [1, 2, 3, 4], start=0, total=6, count=4)
+    _page(api, [5, 6], start=4, total=6, count=4)
+
+    output = run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID], "page_size": 8})
+
+    assert _offsets(api) == [(0, 8), (0, 4), (4, 4)]
+    ids = sorted(int(r["id"].rsplit("-", 1)[1]) for r in output.records("lead_form_responses"))
+    assert ids == [1, 2, 3, 4, 5, 6]
+    projected = [call.request.url for call in calls_to(api, "/leadFormResponses")]
+    assert all("fields=" in url for url in projected), "the projection is kept"

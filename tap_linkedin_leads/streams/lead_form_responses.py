@@ -67,6 +67,7 @@ class LeadFormResponsesStream(OwnerStream):
     path = "/leadFormResponses"
     parent_stream_type = AdAccountsStream
     primary_keys = ("id",)
+    offset_paged = True
     replication_key = "submitted_at"
     is_sorted = False
     schema = LEAD_FORM_RESPONSE_SCHEMA
@@ -96,7 +97,7 @@ class LeadFormResponsesStream(OwnerStream):
 
     @override
     def get_new_paginator(self) -> OffsetPaginator:
-        return OffsetPaginator(int(self.config["page_size"]))
+        return OffsetPaginator(self.page_size)
 
     def window(self, context: Context | None) -> tuple[datetime.datetime, datetime.datetime]:
         """Submission-time window for ``context``: from (bookmark - lookback) to the end."""
@@ -231,7 +232,7 @@ class LeadFormResponsesStream(OwnerStream):
             "submittedAtTimeRange": {"start": start_ms, "end": end_ms},
             "fields": LEAD_PROJECTION if self._use_projection else None,
             "start": next_page_token or 0,
-            "count": int(self.config["page_size"]),
+            "count": self.page_size,
         }
 
     def _form_for(

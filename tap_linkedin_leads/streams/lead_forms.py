@@ -30,6 +30,7 @@ class LeadFormsStream(OwnerStream):
     path = "/leadForms"
     parent_stream_type = AdAccountsStream
     primary_keys = ("id",)
+    offset_paged = True
     replication_key = None
     schema = LEAD_FORM_SCHEMA
     state_partitioning_keys: t.ClassVar[list[str]] = []
@@ -40,7 +41,7 @@ class LeadFormsStream(OwnerStream):
 
     @override
     def get_new_paginator(self) -> OffsetPaginator:
-        return OffsetPaginator(int(self.config["page_size"]))
+        return OffsetPaginator(self.page_size)
 
     @override
     def request_query(
@@ -52,7 +53,7 @@ class LeadFormsStream(OwnerStream):
             "q": "owner",
             "owner": self.owner_union(context),
             "start": next_page_token or 0,
-            "count": int(self.config["page_size"]),
+            "count": self.page_size,
         }
 
     def forms_of_owner(self, context: Context | None) -> Iterable[dict[str, t.Any]]:

@@ -6,12 +6,13 @@ An owner is an ad account (sponsored leads) or a company page (organic leads, vi
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 from typing_extensions import override
 
 from tap_linkedin_leads.client import LinkedInStream
-from tap_linkedin_leads.errors import AccessDeniedError, NotFoundError
+from tap_linkedin_leads.errors import AccessDeniedError, NotFoundError, RequestRejectedError
 from tap_linkedin_leads.restli import owner_urn
 
 if t.TYPE_CHECKING:
@@ -28,6 +29,8 @@ __all__ = ["SEARCH_PAGE_SIZE", "OwnerStream", "owner_key", "owner_only", "tap_of
 #: maximum is not documented and these collections are small, so the tap stays with it.
 SEARCH_PAGE_SIZE = 100
 
+_MENTIONS_COUNT = re.compile(r"\bcount\b", re.IGNORECASE)
+
 
 def tap_of(stream: LinkedInStream) -> TapLinkedInLeads:
     """The tap a stream belongs to, with its run-wide settings and caches."""
@@ -36,6 +39,39 @@ def tap_of(stream: LinkedInStream) -> TapLinkedInLeads:
 
 class OwnerStream(LinkedInStream):
     """A stream read per owner (ad account or organization)."""
+
+    #: Whether the stream pages with ``start``/``count`` (``page_size``).
+    offset_paged: bool = False
+    #: ``count`` sent to this stream's offset finder once LinkedIn refused a larger one.
+    _lowered_page_size: int | None = None
+
+    @property
+    def page_size(self) -> int:
+        """The ``count`` for this stream's offset pages: ``page_size``, or what LinkedIn allows."""
+        return self._lowered_page_size or int(self.config["page_size"])
+
+    def _lower_page_size(self, exc: RequestRejectedError) -> bool:
+        """Adapt to a 400 that refuses ``count``; ``False`` if it was about something else.
+
+        LinkedIn's largest ``count`` is undocumented. When it names a limit, the tap uses it;
+        otherwise it halves the page size until LinkedIn accepts it.
+        """
+        said = exc.linkedin_message
+        current = self.page_size
+        if not self.offset_paged or current <= 1 or not _MENTIONS_COUNT.search(said):
+            return False
+        limits = [int(n) for n in re.findall(r"\d+", said) if 0 < int(n) < current]
+        self._lowered_page_size = max(limits) if limits else current // 2
+        self.logger.warning(
+            "LinkedIn refused %s pages of %d (%s); asking for %d at a time. Set `page_size` "
+            "to %d or less to skip this.",
+            self.endpoint,
+            current,
+            said,
+            self._lowered_page_size,
+            self._lowered_page_size,
+        )
+        return True
 
     def organization_contexts(self, organization_id: int) -> list[dict[str, t.Any]]:
         """Contexts to sync for one organization owner (none unless overridden)."""
@@ -66,8 +102,16 @@ class OwnerStream(LinkedInStream):
         Owners the user listed (``account_ids``, ``organization_ids``) are different: their
         403 stops the tap, because syncing nothing for them would silently lose their leads.
         """
+        emitted = False
         try:
-            yield from self.request_records(context)
+            for record in self.request_records(context):
+                emitted = True
+                yield record
+        except RequestRejectedError as exc:
+            # Only before the owner's first record: starting again later would repeat records.
+            if emitted or not self._lower_page_size(exc):
+                raise
+            yield from self.records_for_owner(context)
         except (AccessDeniedError, NotFoundError) as exc:
             # LinkedIn answers some restricted reads with 404 rather than 403.
             listed = "organization_id" in (context or {}) or tap_of(self).configured_account_ids

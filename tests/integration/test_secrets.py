@@ -203,7 +203,9 @@ SCENARIOS = {
         server={"faults": [Fault("daily_limit", endpoint="leadFormResponses", at_call=2)]},
         stops_with="daily API limit",
     ),
-    "request-rejected-400": Scenario(server={"count_max": 5}, stops_with="This is not retried"),
+    "request-rejected-400": Scenario(
+        server={"page_size_max": 50}, stops_with="This is not retried"
+    ),
 }
 
 

@@ -188,3 +188,24 @@ def test_a_rejected_time_range_span_is_split_until_linkedin_accepts_it(
     assert max(spans) <= 30 * 86_400_000
     rejected = [r for r in server.requests if r.endpoint == "leadFormResponses" and r.status == 400]
     assert 0 < len(rejected) <= 3, "the accepted span is learned once, not per account"
+
+
+def test_a_count_above_linkedins_limit_is_lowered_to_the_limit(
+    tmp_path: Path, sandbox: t.Any
+) -> None:
+    # LinkedIn's largest ``count`` is undocumented; a 400 that names the limit is followed.
+    server = sandbox(SandboxData.generate(seed=3, accounts=2, leads_per_form=60), count_max=40)
+
+    run = run_cli(tmp_path, {**server.tap_config(), "page_size": 100})
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert set(run.lead_ids()) == expected_lead_ids(server.data)
+    for endpoint in ("leadForms", "leadFormResponses"):
+        counts = [r.query.get("count") for r in server.requests if r.endpoint == endpoint]
+        refused = [r for r in server.requests if r.endpoint == endpoint and r.status == 400]
+        assert len(refused) == 1, f"{endpoint}: one refusal per stream, then the limit is used"
+        assert counts[0] == "100"
+        assert set(counts[1:]) == {"40"}
+    warnings = [line for line in run.stderr.splitlines() if "asking for 40 at a time" in line]
+    assert len(warnings) == 2
+    assert all("`page_size`" in line for line in warnings)
