@@ -177,7 +177,7 @@ def test_400_shows_linkedins_message_and_is_not_retried(api: responses.RequestsM
             "status": 400,
             "serviceErrorCode": 100,
             "code": "ILLEGAL_ARGUMENT",
-            "message": "Invalid value for param: count",
+            "message": "Invalid value for param: owner",
         },
     )
 
@@ -185,7 +185,7 @@ def test_400_shows_linkedins_message_and_is_not_retried(api: responses.RequestsM
         run_tap(CONFIG)
 
     message = str(excinfo.value)
-    assert "Invalid value for param: count" in message
+    assert "Invalid value for param: owner" in message
     assert "ILLEGAL_ARGUMENT" in message
     # Asked once with the form projection and once without it, then no more retries.
     urls = [c.request.url for c in calls_to(api, "/leadFormResponses")]
