@@ -357,6 +357,12 @@ def lead_form_responses(call: Call) -> JsonDict:
             "submittedAtTimeRange",
             f"Time range must have start and end at most {max_days} days apart",
         )
+    # The data's windows are [start, end); other bound semantics shift by a millisecond.
+    bounds = call.options.time_range_bounds
+    if range_start is not None and bounds[0] == "(":
+        range_start += 1
+    if range_end is not None and bounds[1] == "]":
+        range_end += 1
     form_filter = params.versioned_form(call.query)
     start, count = _offset_paging(call)
     _owner_readable(call, owner, "leadFormResponses")

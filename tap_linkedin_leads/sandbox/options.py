@@ -7,8 +7,12 @@ check that a client copes with the other possibility.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from tap_linkedin_leads.sandbox.paging import ShortPagePlan
+
+#: Which ``submittedAtTimeRange`` bounds include their millisecond, in interval notation.
+TimeRangeBounds = Literal["[)", "[]", "(]", "()"]
 
 
 def month_range(first: str, last: str) -> tuple[str, ...]:
@@ -62,6 +66,8 @@ class ServerOptions:
         reject_search_with_page_token: 400 when ``search`` and ``pageToken`` are combined
             (a claim in Singer's code, UNCONFIRMED).
         max_time_range_days: Longest ``submittedAtTimeRange`` span, None = unlimited.
+        time_range_bounds: Which ``submittedAtTimeRange`` bounds include their millisecond
+            (UNCONFIRMED): ``[)`` start inclusive and end exclusive, ``[]``, ``(]``, ``()``.
         max_query_length: Longest query string before 414 (LinkedIn documents 4 KB).
         require_protocol_header: 400 without ``X-Restli-Protocol-Version: 2.0.0``.
     """
@@ -80,6 +86,7 @@ class ServerOptions:
     strict_params: bool = True
     reject_search_with_page_token: bool = False
     max_time_range_days: int | None = None
+    time_range_bounds: TimeRangeBounds = "[)"
     max_query_length: int = 4096
     require_protocol_header: bool = True
 

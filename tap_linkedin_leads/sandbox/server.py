@@ -21,7 +21,11 @@ from tap_linkedin_leads.sandbox.api import Request, Response, SandboxApi
 from tap_linkedin_leads.sandbox.data import SandboxData, ms_to_iso
 from tap_linkedin_leads.sandbox.faults import Fault, FaultPlan
 from tap_linkedin_leads.sandbox.oauth import RefreshErrorStyle, TokenStore
-from tap_linkedin_leads.sandbox.options import DEFAULT_LIVE_VERSIONS, ServerOptions
+from tap_linkedin_leads.sandbox.options import (
+    DEFAULT_LIVE_VERSIONS,
+    ServerOptions,
+    TimeRangeBounds,
+)
 from tap_linkedin_leads.sandbox.paging import ShortPagePlan
 from tap_linkedin_leads.sandbox.requestlog import RecordedRequest, RequestLog
 
@@ -174,6 +178,7 @@ class SandboxServer:
         strict_params: bool = True,
         reject_search_with_page_token: bool = False,
         max_time_range_days: int | None = None,
+        time_range_bounds: TimeRangeBounds = "[)",
         refresh_error_style: RefreshErrorStyle = "invalid_request",
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
@@ -203,6 +208,8 @@ class SandboxServer:
             strict_params: 400 for parameters a finder does not take.
             reject_search_with_page_token: 400 for ``search`` combined with ``pageToken``.
             max_time_range_days: Longest accepted ``submittedAtTimeRange``.
+            time_range_bounds: Which ``submittedAtTimeRange`` bounds include their
+                millisecond: ``[)`` (default), ``[]``, ``(]`` or ``()``.
             refresh_error_style: Body for a bad refresh token: ``invalid_request`` or
                 ``invalid_grant``.
             client_id: The OAuth client id the token endpoint expects.
@@ -230,6 +237,7 @@ class SandboxServer:
             strict_params=strict_params,
             reject_search_with_page_token=reject_search_with_page_token,
             max_time_range_days=max_time_range_days,
+            time_range_bounds=time_range_bounds,
         )
         self.tokens = TokenStore(
             clock=self._clock,

@@ -142,13 +142,19 @@ class LeadFormResponsesStream(OwnerStream):
         # Ids of test leads already emitted by the ``false`` pass, in case LinkedIn's
         # ``false`` returns test leads too; only test leads are kept, so this stays small.
         test_ids_seen: set[str] = set()
-        cursor, end_ms = to_epoch_ms(start), to_epoch_ms(end)
+        first_ms = cursor = to_epoch_ms(start)
+        end_ms = to_epoch_ms(end)
         while cursor < end_ms:
+            # Whether LinkedIn's bounds are inclusive is undocumented: a window that joins
+            # the previous one asks from a millisecond earlier (see ``_records_in_window``).
+            asked_from = cursor - 1 if cursor > first_ms else cursor
             # The longest span LinkedIn accepts in ``submittedAtTimeRange`` is undocumented:
             # ask for the whole window, and if LinkedIn rejects the span, halve it.
-            span = min(self._max_span_ms or end_ms - cursor, end_ms - cursor)
+            span = min(self._max_span_ms or end_ms - asked_from, end_ms - asked_from)
             try:
-                yield from self._records_in_window(context, cursor, cursor + span, test_ids_seen)
+                yield from self._records_in_window(
+                    context, (asked_from, cursor, asked_from + span), test_ids_seen
+                )
             except _SpanRejectedError as exc:
                 if span // 2 < MIN_WINDOW_MS:
                     raise exc.original from None
@@ -160,24 +166,35 @@ class LeadFormResponsesStream(OwnerStream):
                     self._max_span_ms / DAY_MS,
                 )
                 continue
-            cursor += span
+            cursor = asked_from + span
 
     def _records_in_window(
         self,
         context: Context | None,
-        start_ms: int,
-        end_ms: int,
+        bounds: tuple[int, int, int],
         test_ids_seen: set[str],
     ) -> Iterable[dict[str, t.Any]]:
-        """Leads submitted in ``[start_ms, end_ms)``, filtered for ``test_leads``."""
+        """Leads submitted in ``[start_ms, end_ms)``, filtered for ``test_leads``.
+
+        ``bounds`` is (``asked_from``, ``start_ms``, ``end_ms``): the request asks for
+        ``(start: asked_from, end: end_ms)``. Whether LinkedIn's bounds are inclusive is
+        undocumented, so a window that joins the previous one asks from a millisecond before
+        ``start_ms``, and every window keeps only the leads inside ``[start_ms, end_ms)``:
+        a lead on a boundary is emitted exactly once whatever LinkedIn does. A lead at the
+        very end of the run's window is left to the next run, which starts before it.
+        """
+        asked_from, start_ms, end_ms = bounds
         mode = str(self.config["test_leads"])
         for limited in self._passes():
             pass_context = {
                 **(context or {}),
                 "_limited_to_test_leads": limited,
-                "_window": (start_ms, end_ms),
+                "_window": (asked_from, end_ms),
             }
             for record in self._records_of_pass(pass_context):
+                submitted = record.get("submittedAt")
+                if isinstance(submitted, int) and not start_ms <= submitted < end_ms:
+                    continue
                 is_test = record.get("testLead") is True
                 if (mode == "exclude" and is_test) or (mode == "only" and not is_test):
                     continue

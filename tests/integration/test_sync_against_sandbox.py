@@ -11,7 +11,7 @@ import typing as t
 
 import pytest
 
-from tap_linkedin_leads.leads import parse_datetime, to_epoch_ms
+from tap_linkedin_leads.leads import format_submitted_at, parse_datetime, to_epoch_ms
 from tap_linkedin_leads.sandbox import Fault, SandboxData
 from tests.integration.conftest import expected_lead_ids, run_cli
 
@@ -209,3 +209,47 @@ def test_a_count_above_linkedins_limit_is_lowered_to_the_limit(
     warnings = [line for line in run.stderr.splitlines() if "asking for 40 at a time" in line]
     assert len(warnings) == 2
     assert all("`page_size`" in line for line in warnings)
+
+
+@pytest.mark.parametrize("bounds", ["[)", "[]", "(]", "()"])
+def test_leads_on_the_boundary_of_split_windows_arrive_exactly_once(
+    tmp_path: Path, sandbox: t.Any, bounds: str
+) -> None:
+    # Whether submittedAtTimeRange's bounds are inclusive is undocumented; with the span
+    # capped, the window is split, and leads sit on, just before and just after each joint.
+    data = SandboxData.generate(seed=8, accounts=1, leads_per_form=10)
+    server = sandbox(data, max_time_range_days=30, time_range_bounds=bounds)
+    day = 86_400_000
+    start_ms, end_ms = data.end_ms - 80 * day, data.end_ms
+    config = {
+        **server.tap_config(),
+        "start_date": format_submitted_at(start_ms),
+        "end_date": format_submitted_at(end_ms),
+    }
+    account = data.visible_account_ids[0]
+
+    def windows() -> list[tuple[int, int]]:
+        ranges = [
+            r.query["submittedAtTimeRange"]
+            for r in server.requests
+            if r.endpoint == "leadFormResponses" and r.status == 200
+        ]
+        return [(int(r["start"]), int(r["end"])) for r in ranges]
+
+    assert run_cli(tmp_path, config).returncode == 0
+    first = windows()
+    joints = sorted({end for _, end in first if end < end_ms})
+    assert len(joints) >= 2, "the window was split"
+    for joint in joints:
+        for offset in (-1, 0, 1):
+            data.add_leads(1, submitted_at=joint + offset, account_id=account)
+    server.clear_requests()
+
+    run = run_cli(tmp_path, config)
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert windows() == first, "the same windows as the first run"
+    truth = {lead["id"] for lead in data.query_leads(account, start=start_ms, end=end_ms)}
+    ids = run.lead_ids()
+    assert len(ids) == len(set(ids)), "no lead is emitted twice"
+    assert set(ids) == truth

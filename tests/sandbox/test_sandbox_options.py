@@ -63,3 +63,25 @@ def test_max_time_range(data: SandboxData, session: requests.Session) -> None:
     assert ok.status_code == 200
     assert too_long.status_code == 400
     assert open_ended.status_code == 400
+
+
+def test_time_range_bounds(session: requests.Session) -> None:
+    data = SandboxData.generate(seed=5, accounts=1, leads_per_form=5)  # it gains a lead
+    account = data.visible_account_ids[0]
+    moment = data.end_ms - 86_400_000
+    lead = data.add_leads(1, submitted_at=moment, account_id=account)[0]
+    base = _leads_query(data, "&leadType=(leadType:SPONSORED)&count=1000")
+
+    def found(bounds: str, start: int, end: int) -> bool:
+        with SandboxServer(data, time_range_bounds=bounds) as server:  # type: ignore[arg-type]
+            query = f"{base}&submittedAtTimeRange=(start:{start},end:{end})"
+            body = Api(server, session).get("leadFormResponses", query).json()
+        return lead["id"] in {e["id"] for e in body["elements"]}
+
+    # The lead sits exactly on the start bound, then exactly on the end bound.
+    assert [found(b, moment, moment + 5) for b in ("[)", "[]", "(]", "()")] == [
+        True, True, False, False
+    ]  # fmt: skip
+    assert [found(b, moment - 5, moment) for b in ("[)", "[]", "(]", "()")] == [
+        False, True, True, False
+    ]  # fmt: skip
