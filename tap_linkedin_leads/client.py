@@ -8,6 +8,7 @@ or stop with a message that names the setting or the owner to fix.
 from __future__ import annotations
 
 import logging
+import re
 import typing as t
 from functools import cached_property
 from http import HTTPStatus
@@ -45,6 +46,15 @@ __all__ = ["LinkedInStream"]
 MAX_RETRY_WAIT_SECONDS = 120.0
 _MAX_MESSAGE_CHARS = 300
 
+#: 401 ``serviceErrorCode`` values, for bodies without the newer ``code`` field.
+_AUTH_SERVICE_CODES = {
+    65600: "INVALID_ACCESS_TOKEN",
+    65601: "REVOKED_ACCESS_TOKEN",
+    65602: "EXPIRED_ACCESS_TOKEN",
+}
+#: "DAY limit", "DAY_LIMIT", "daily limit": LinkedIn's 24-hour quota, not a short throttle.
+_DAILY_LIMIT = re.compile(r"(?<![a-z])day(?![a-z])|daily", re.IGNORECASE)
+
 
 class _TokenRefreshedError(RetriableAPIError):
     """The request failed on an expired token that has now been refreshed: retry at once."""
@@ -80,6 +90,22 @@ def _linkedin_error(response: requests.Response) -> tuple[str | None, str | None
         parts.append(": ".join(str(p) for p in (path, description) if p))
     text = " | ".join(part for part in parts if part)[:_MAX_MESSAGE_CHARS]
     return code, text or None
+
+
+def _auth_code(response: requests.Response, code: str | None, message: str | None) -> str | None:
+    """The 401's code: the body's ``code``, else from ``serviceErrorCode`` or the wording."""
+    if code:
+        return code
+    try:
+        service_code = response.json().get("serviceErrorCode")
+    except (ValueError, AttributeError):
+        service_code = None
+    if service_code in _AUTH_SERVICE_CODES:
+        return _AUTH_SERVICE_CODES[service_code]
+    said = (message or "").lower()
+    if "expired" in said:
+        return "EXPIRED_ACCESS_TOKEN"
+    return "REVOKED_ACCESS_TOKEN" if "revoked" in said else None
 
 
 def _dig(value: object, *keys: str) -> object:
@@ -244,13 +270,14 @@ class LinkedInStream(RESTStream[t.Any]):
 
         code, message = _linkedin_error(response)
         if status == HTTPStatus.UNAUTHORIZED:
+            code = _auth_code(response, code, message)
             self.authenticator.handle_rejected(code, response.request.headers.get("Authorization"))
             msg = f"{endpoint}: access token refreshed after {code or '401'}; retrying"
             raise _TokenRefreshedError(msg, response)
         if status == HTTPStatus.UPGRADE_REQUIRED:
             raise ApiVersionRetiredError(str(self.config["api_version"]), message)
         if status == HTTPStatus.TOO_MANY_REQUESTS:
-            if message and "day limit" in message.lower():
+            if _DAILY_LIMIT.search(f"{code or ''} {message or ''}"):
                 raise DailyLimitError(endpoint)
             raise RetriableAPIError(f"{endpoint}: 429 rate limited", response)
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:

@@ -117,8 +117,22 @@ def test_token_endpoint_5xx_is_retried(api: responses.RequestsMock) -> None:
     assert _authenticator([0.0]).access_token() == "tok-after-503"
 
 
+EXPIRED_BODIES = {
+    "code": {
+        "status": 401,
+        "serviceErrorCode": 65602,
+        "code": "EXPIRED_ACCESS_TOKEN",
+        "message": "The token used in the request has expired",
+    },
+    # The older envelope has no ``code``.
+    "service-error-code": {"status": 401, "serviceErrorCode": 65602, "message": "Unauthorized"},
+    "message-only": {"status": 401, "message": "The token used in the request has expired"},
+}
+
+
+@pytest.mark.parametrize("shape", sorted(EXPIRED_BODIES))
 def test_expired_token_mid_run_is_refreshed_once_and_the_run_continues(
-    api: responses.RequestsMock,
+    api: responses.RequestsMock, shape: str
 ) -> None:
     add_token(api, token_response("tok-1"))
     add_token(api, token_response("tok-2"))
@@ -128,13 +142,7 @@ def test_expired_token_mid_run_is_refreshed_once_and_the_run_continues(
     def lead_forms(request):  # type: ignore[no-untyped-def]
         sent.append(request.headers["Authorization"])
         if len(sent) == 1:
-            body = {
-                "status": 401,
-                "serviceErrorCode": 65602,
-                "code": "EXPIRED_ACCESS_TOKEN",
-                "message": "The token used in the request has expired",
-            }
-            return 401, {}, json.dumps(body)
+            return 401, {}, json.dumps(EXPIRED_BODIES[shape])
         return 200, {}, json.dumps(collection([], total=0))
 
     api.add_callback(responses.GET, f"{API}/leadForms", callback=lead_forms)

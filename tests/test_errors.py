@@ -312,14 +312,8 @@ def test_connection_reset_and_truncated_body_are_retried(
     assert len(sleeps) == 2
 
 
-def test_daily_limit_stops_cleanly_after_emitting_state_for_finished_accounts(
-    api: responses.RequestsMock, sleeps: list[float]
-) -> None:
-    add_token(api)
-    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
-    api.add(responses.GET, f"{API}/adAccounts/{OTHER_ACCOUNT_ID}", json=account(OTHER_ACCOUNT_ID))
-    api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
-    daily = {
+DAILY_LIMIT_BODIES = {
+    "message": {
         "status": 429,
         "serviceErrorCode": 101,
         "code": "TOO_MANY_REQUESTS",
@@ -327,7 +321,24 @@ def test_daily_limit_stops_cleanly_after_emitting_state_for_finished_accounts(
             "Resource level throttle APPLICATION AND MEMBER DAY limit for calls to this "
             "resource is reached."
         ),
-    }
+    },
+    "code": {
+        "status": 429,
+        "code": "APPLICATION_AND_MEMBER_DAY_LIMIT",
+        "message": "Too many requests.",
+    },
+}
+
+
+@pytest.mark.parametrize("said_in", sorted(DAILY_LIMIT_BODIES))
+def test_daily_limit_stops_cleanly_after_emitting_state_for_finished_accounts(
+    api: responses.RequestsMock, sleeps: list[float], said_in: str
+) -> None:
+    add_token(api)
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
+    api.add(responses.GET, f"{API}/adAccounts/{OTHER_ACCOUNT_ID}", json=account(OTHER_ACCOUNT_ID))
+    api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
+    daily = DAILY_LIMIT_BODIES[said_in]
 
     def leads(request):  # type: ignore[no-untyped-def]
         if f"{ACCOUNT_ID})" in request.url:

@@ -221,7 +221,9 @@ class LeadFormResponsesStream(OwnerStream):
             if emitted:
                 raise
             said = exc.linkedin_message.lower()
-            if "submittedattimerange" in said or "time range" in said:
+            if any(
+                word in said for word in ("submittedat", "time range", "timerange", "date range")
+            ):
                 raise _SpanRejectedError(exc) from None
             if not self._use_projection:
                 raise
