@@ -253,3 +253,30 @@ def test_leads_on_the_boundary_of_split_windows_arrive_exactly_once(
     ids = run.lead_ids()
     assert len(ids) == len(set(ids)), "no lead is emitted twice"
     assert set(ids) == truth
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"false_means_all": True},
+        {"test_leads_default": True, "require_lead_type": False},
+        {"omit_paging_total": True, "false_means_all": True},
+        {"short_pages": True, "empty_page": True, "false_means_all": True},
+    ],
+    ids=["false-means-all", "lenient-defaults", "no-total-and-all", "gaps-and-all"],
+)
+@pytest.mark.parametrize("test_leads", ["exclude", "include", "only"])
+def test_undocumented_choices_either_way_give_the_ground_truth(
+    tmp_path: Path, sandbox: t.Any, options: dict[str, t.Any], test_leads: str
+) -> None:
+    # Where LinkedIn's behaviour is undocumented, the sandbox can take either choice; the
+    # tap's result must not depend on which one LinkedIn makes.
+    server = sandbox(SandboxData.generate(seed=5, accounts=4, leads_per_form=25), **options)
+
+    run = run_cli(tmp_path, {**server.tap_config(), "test_leads": test_leads, "page_size": 9})
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    ids = run.lead_ids()
+    assert len(ids) == len(set(ids)), "no lead is emitted twice"
+    assert set(ids) == expected_lead_ids(server.data, test_leads=test_leads)
+    assert not [r for r in server.requests if r.status is not None and r.status >= 400]
