@@ -21,7 +21,9 @@ from tap_linkedin_leads.tap import TapLinkedInLeads
 from tests.conftest import (
     API,
     BASE_CONFIG,
+    CAMPAIGNS_URL,
     SECRETS,
+    TOKEN_URL,
     add_token,
     calls_to,
     capture_stdout,
@@ -35,6 +37,7 @@ from tests.linkedin_payloads import (
     collection,
     cursor_page,
     lead,
+    token_response,
 )
 
 JAN_1 = 1704067200000
@@ -416,3 +419,33 @@ def test_fields_outside_the_schema_are_left_out_with_one_warning(
     assert all("brandNewField" not in r for r in records)
     warnings = [r.getMessage() for r in caplog.records if "brandNewField" in r.getMessage()]
     assert len(warnings) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (404, {"status": 404, "serviceErrorCode": 0, "message": "Not Found"}),
+        (400, {"status": 400, "code": "ILLEGAL_ARGUMENT", "message": "Invalid finder: search"}),
+    ],
+    ids=["404", "400"],
+)
+def test_a_campaign_search_linkedin_does_not_serve_warns_and_the_leads_still_sync(
+    api: responses.RequestsMock,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+    body: dict[str, object],
+) -> None:
+    api.add(responses.POST, TOKEN_URL, json=token_response())
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
+    api.add(responses.GET, CAMPAIGNS_URL, status=status, json=body)
+    api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
+    api.add(responses.GET, f"{API}/leadFormResponses", json=collection([lead(1, JAN_1)], total=1))
+
+    output = run_tap(CONFIG)
+
+    assert len(output.records("lead_form_responses")) == 1
+    assert output.records("campaigns") == []
+    warnings = [r.getMessage() for r in caplog.records if "No campaigns for" in r.getMessage()]
+    assert len(warnings) == 1
+    assert f"ad account {ACCOUNT_ID}" in warnings[0]
+    assert "leads still sync" in warnings[0]

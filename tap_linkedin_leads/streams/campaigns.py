@@ -6,6 +6,7 @@ import typing as t
 
 from typing_extensions import override
 
+from tap_linkedin_leads.errors import NotFoundError, RequestRejectedError
 from tap_linkedin_leads.pagination import CursorPaginator
 from tap_linkedin_leads.restli import parse_urn_id
 from tap_linkedin_leads.schemas import CAMPAIGN_SCHEMA
@@ -53,7 +54,19 @@ class CampaignsStream(OwnerStream):
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        return self.records_for_owner(context)
+        # Campaigns only name the ``campaign_id`` of leads. A 404 or 400 here, for an account
+        # that was read a moment ago, says the campaign finder is not served (version,
+        # product), not that the account is wrong: warn, and let the leads sync.
+        try:
+            yield from self.records_for_owner(context)
+        except (NotFoundError, RequestRejectedError) as exc:
+            said = getattr(exc, "linkedin_message", "") or "not found"
+            self.logger.warning(
+                "No campaigns for %s: LinkedIn refused the campaign search (%s). Its leads "
+                "still sync; their campaign_id will not join to a campaign name.",
+                self.owner_label(context),
+                said,
+            )
 
     @override
     def add_derived_fields(self, row: dict[str, t.Any]) -> None:
