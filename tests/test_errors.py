@@ -161,11 +161,17 @@ def test_listed_account_that_does_not_exist_is_named(api: responses.RequestsMock
         status=404,
         json={"status": 404, "message": "Not Found"},
     )
+    api.add(responses.GET, f"{API}/adAccounts", json=cursor_page([], None))
 
     with pytest.raises(
-        NotFoundError, match=f"ad account {ACCOUNT_ID} \\(listed in `account_ids`\\)"
+        NotFoundError, match=f"[Aa]d account {ACCOUNT_ID} \\(listed in `account_ids`\\)"
     ):
         run_tap(CONFIG)
+    # The id search, LinkedIn's documented lookup, confirms before the tap gives up.
+    assert [c.request.url for c in calls_to(api, "/adAccounts")] == [
+        f"{API}/adAccounts/{ACCOUNT_ID}",
+        f"{API}/adAccounts?q=search&search=(id:(values:List(urn%3Ali%3AsponsoredAccount%3A{ACCOUNT_ID})))&pageSize=100",
+    ]
 
 
 def test_400_shows_linkedins_message_and_is_not_retried(api: responses.RequestsMock) -> None:

@@ -177,6 +177,8 @@ def _path_id(raw: str, what: str) -> int:
 
 def ad_account(call: Call, raw_id: str) -> JsonDict:
     """``GET /rest/adAccounts/{id}``."""
+    if not call.options.serve_account_get:
+        raise errors.no_resource()
     call.check({"fields"})
     account_id = _path_id(raw_id, "account")
     if account_id in call.forbidden:

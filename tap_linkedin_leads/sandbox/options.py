@@ -66,6 +66,8 @@ class ServerOptions:
         reject_search_with_page_token: 400 when ``search`` and ``pageToken`` are combined
             (a claim in Singer's code, UNCONFIRMED).
         max_time_range_days: Longest ``submittedAtTimeRange`` span, None = unlimited.
+        serve_account_get: Serve ``GET /adAccounts/{id}`` (LinkedIn's single-account read is
+            known from community code only); off, it answers 404 like an unknown path.
         time_range_bounds: Which ``submittedAtTimeRange`` bounds include their millisecond
             (UNCONFIRMED): ``[)`` start inclusive and end exclusive, ``[]``, ``(]``, ``()``.
         max_query_length: Longest query string before 414 (LinkedIn documents 4 KB).
@@ -87,6 +89,7 @@ class ServerOptions:
     reject_search_with_page_token: bool = False
     max_time_range_days: int | None = None
     time_range_bounds: TimeRangeBounds = "[)"
+    serve_account_get: bool = True
     max_query_length: int = 4096
     require_protocol_header: bool = True
 

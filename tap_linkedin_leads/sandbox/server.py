@@ -179,6 +179,7 @@ class SandboxServer:
         reject_search_with_page_token: bool = False,
         max_time_range_days: int | None = None,
         time_range_bounds: TimeRangeBounds = "[)",
+        serve_account_get: bool = True,
         refresh_error_style: RefreshErrorStyle = "invalid_request",
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
@@ -210,6 +211,7 @@ class SandboxServer:
             max_time_range_days: Longest accepted ``submittedAtTimeRange``.
             time_range_bounds: Which ``submittedAtTimeRange`` bounds include their
                 millisecond: ``[)`` (default), ``[]``, ``(]`` or ``()``.
+            serve_account_get: Serve ``GET /adAccounts/{id}`` (off: 404 as an unknown path).
             refresh_error_style: Body for a bad refresh token: ``invalid_request`` or
                 ``invalid_grant``.
             client_id: The OAuth client id the token endpoint expects.
@@ -238,6 +240,7 @@ class SandboxServer:
             reject_search_with_page_token=reject_search_with_page_token,
             max_time_range_days=max_time_range_days,
             time_range_bounds=time_range_bounds,
+            serve_account_get=serve_account_get,
         )
         self.tokens = TokenStore(
             clock=self._clock,

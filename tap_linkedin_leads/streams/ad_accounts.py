@@ -7,9 +7,11 @@ import typing as t
 from typing_extensions import override
 
 from tap_linkedin_leads.client import LinkedInStream
+from tap_linkedin_leads.errors import NotFoundError, RequestRejectedError
 from tap_linkedin_leads.output import flush_all_pending_states
 from tap_linkedin_leads.pagination import CursorPaginator
 from tap_linkedin_leads.payload import payload_of
+from tap_linkedin_leads.restli import RestliList, owner_urn
 from tap_linkedin_leads.schemas import AD_ACCOUNT_SCHEMA
 from tap_linkedin_leads.streams.owners import SEARCH_PAGE_SIZE, tap_of
 
@@ -23,6 +25,9 @@ if t.TYPE_CHECKING:
     from tap_linkedin_leads.streams.owners import OwnerStream
 
 __all__ = ["AdAccountsStream"]
+
+#: Account ids per id search: 50 encoded URNs keep the query well under LinkedIn's 4 KB.
+IDS_PER_SEARCH = 50
 
 
 class AdAccountsStream(LinkedInStream):
@@ -42,10 +47,7 @@ class AdAccountsStream(LinkedInStream):
         if configured is None:
             yield from self.request_records(None)
         else:
-            # One GET per configured account proves it exists and is readable, and lets an
-            # error name exactly which account is wrong.
-            for account_id in configured:
-                yield from self.request_records({"account_id": account_id})
+            yield from self._listed_accounts(configured)
         # Company pages are owners too, but not ad accounts: their child streams run here,
         # the way the SDK runs them for each account.
         for organization_id in tap.organization_ids:
@@ -53,6 +55,55 @@ class AdAccountsStream(LinkedInStream):
                 if child.selected or child.has_selected_descendents:
                     for child_context in child.organization_contexts(organization_id):
                         child.sync(context=child_context)
+
+    def _listed_accounts(self, listed: list[int]) -> Iterable[dict[str, t.Any]]:
+        """The ``account_ids``, each proved to exist and be readable.
+
+        One GET per account lets an error name exactly which account is wrong. That read is
+        known from community code only: should LinkedIn answer it with 404 or 400, the
+        accounts are looked up with the documented id search instead, and one it does not
+        return is named in the error.
+        """
+        searched: dict[int, dict[str, t.Any]] | None = None
+        for account_id in listed:
+            if searched is None:
+                try:
+                    yield from self.request_records({"account_id": account_id})
+                    continue
+                except (NotFoundError, RequestRejectedError) as exc:
+                    self.logger.warning(
+                        "LinkedIn refused GET /adAccounts/%s (%s); checking the listed "
+                        "accounts with the ad account search instead.",
+                        account_id,
+                        "404" if isinstance(exc, NotFoundError) else "rejected",
+                    )
+                    searched = self._search_ids(listed, exc)
+            record = searched.get(account_id)
+            if record is None:
+                msg = (
+                    f"Ad account {account_id} (listed in `account_ids`) does not exist or is "
+                    "not visible to the authorizing member: neither a GET nor the ad account "
+                    "search returns it. Check the id, and that the member has a role on it."
+                )
+                raise NotFoundError(msg)
+            yield record
+
+    def _search_ids(
+        self, listed: list[int], refusal: NotFoundError | RequestRejectedError
+    ) -> dict[int, dict[str, t.Any]]:
+        """The listed accounts the id search returns, by id; ``refusal`` if it fails too."""
+        wanted = set(listed)
+        found: dict[int, dict[str, t.Any]] = {}
+        for first in range(0, len(listed), IDS_PER_SEARCH):
+            chunk = listed[first : first + IDS_PER_SEARCH]
+            try:
+                for record in self.request_records({"search_ids": chunk}):
+                    if record.get("id") in wanted:
+                        found.setdefault(record["id"], record)
+            except (NotFoundError, RequestRejectedError):
+                if not found:
+                    raise refusal from None
+        return found
 
     @override
     def owner_label(self, context: Context | None) -> str:
@@ -80,7 +131,18 @@ class AdAccountsStream(LinkedInStream):
     ) -> Mapping[str, RestliValue | None]:
         if context and "account_id" in context:
             return {}
-        return {"q": "search", "pageSize": SEARCH_PAGE_SIZE, "pageToken": next_page_token}
+        ids = (context or {}).get("search_ids")
+        search = (
+            {"id": {"values": RestliList([owner_urn("sponsoredAccount", i) for i in ids])}}
+            if ids
+            else None
+        )
+        return {
+            "q": "search",
+            "search": search,
+            "pageSize": SEARCH_PAGE_SIZE,
+            "pageToken": next_page_token,
+        }
 
     @override
     def get_new_paginator(self) -> CursorPaginator:

@@ -280,3 +280,37 @@ def test_undocumented_choices_either_way_give_the_ground_truth(
     assert len(ids) == len(set(ids)), "no lead is emitted twice"
     assert set(ids) == expected_lead_ids(server.data, test_leads=test_leads)
     assert not [r for r in server.requests if r.status is not None and r.status >= 400]
+
+
+def test_listed_accounts_are_found_by_the_id_search_when_the_single_get_is_not_served(
+    tmp_path: Path, sandbox: t.Any
+) -> None:
+    # GET /adAccounts/{id} is known from community code only; the id search is documented.
+    server = sandbox(SandboxData.generate(seed=5, accounts=4), serve_account_get=False)
+    listed = server.data.visible_account_ids[:2]
+
+    run = run_cli(tmp_path, {**server.tap_config(), "account_ids": listed})
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert sorted(r["id"] for r in run.records("ad_accounts")) == sorted(listed)
+    assert set(run.lead_ids()) == expected_lead_ids(server.data, account_ids=listed)
+    account_calls = [r for r in server.requests if r.endpoint == "adAccounts"]
+    assert [r.status for r in account_calls] == [404, 200], "one refused GET, one search"
+    urns = ",".join(f"urn%3Ali%3AsponsoredAccount%3A{i}" for i in listed)
+    assert f"search=(id:(values:List({urns})))" in account_calls[1].raw_query
+    assert len([line for line in run.stderr.splitlines() if "ad account search" in line]) == 1
+
+
+@pytest.mark.parametrize("serve_account_get", [True, False])
+def test_a_listed_account_that_does_not_exist_is_named(
+    tmp_path: Path, sandbox: t.Any, serve_account_get: bool
+) -> None:
+    server = sandbox(SandboxData.generate(seed=5, accounts=2), serve_account_get=serve_account_get)
+    listed = [server.data.visible_account_ids[0], 999_999_999]
+
+    run = run_cli(tmp_path, {**server.tap_config(), "account_ids": listed})
+
+    assert run.returncode != 0
+    errors = [line for line in run.stderr.splitlines() if "999999999" in line and "ERROR" in line]
+    assert errors, run.stderr[-2000:]
+    assert "`account_ids`" in errors[0]
