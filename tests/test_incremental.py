@@ -157,3 +157,23 @@ def test_derived_fields(api: responses.RequestsMock) -> None:
     assert record["formResponse"]["answers"][1]["answerDetails"] == {
         "multipleChoiceAnswer": {"options": [0]}
     }
+
+
+def test_leads_linkedin_returns_outside_the_asked_window_are_still_emitted(
+    api: responses.RequestsMock,
+) -> None:
+    # Only the joints of split windows filter leads; a lead LinkedIn sends from outside the
+    # run's own window (its bounds being inclusive, say) is emitted, never dropped.
+    _mock_two_accounts(api, {ACCOUNT_ID: [lead(2, JAN_1 + 10 * DAY), lead(1, JAN_1 - 1)]})
+    end = format_submitted_at(JAN_1 + 5 * DAY)
+
+    output = run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID], "end_date": end})
+
+    assert _time_range(calls_to(api, "/leadFormResponses")[0].request.url) == (
+        JAN_1,
+        JAN_1 + 5 * DAY,
+    )
+    ids = sorted(r["id"] for r in output.records("lead_form_responses"))
+    assert [i.rsplit("-", 1)[1] for i in ids] == ["1", "2"]
+    partitions = output.last_state["bookmarks"]["lead_form_responses"]["partitions"]
+    assert partitions[0]["replication_key_value"] <= end, "the bookmark stays in the window"

@@ -147,13 +147,16 @@ class LeadFormResponsesStream(OwnerStream):
         while cursor < end_ms:
             # Whether LinkedIn's bounds are inclusive is undocumented: a window that joins
             # the previous one asks from a millisecond earlier (see ``_records_in_window``).
-            asked_from = cursor - 1 if cursor > first_ms else cursor
+            joined = cursor > first_ms
+            asked_from = cursor - 1 if joined else cursor
             # The longest span LinkedIn accepts in ``submittedAtTimeRange`` is undocumented:
             # ask for the whole window, and if LinkedIn rejects the span, halve it.
             span = min(self._max_span_ms or end_ms - asked_from, end_ms - asked_from)
+            window_end = asked_from + span
+            keep = (cursor if joined else None, window_end if window_end < end_ms else None)
             try:
                 yield from self._records_in_window(
-                    context, (asked_from, cursor, asked_from + span), test_ids_seen
+                    context, (asked_from, window_end), keep, test_ids_seen
                 )
             except _SpanRejectedError as exc:
                 if span // 2 < MIN_WINDOW_MS:
@@ -166,34 +169,37 @@ class LeadFormResponsesStream(OwnerStream):
                     self._max_span_ms / DAY_MS,
                 )
                 continue
-            cursor = asked_from + span
+            cursor = window_end
 
     def _records_in_window(
         self,
         context: Context | None,
-        bounds: tuple[int, int, int],
+        asked: tuple[int, int],
+        keep: tuple[int | None, int | None],
         test_ids_seen: set[str],
     ) -> Iterable[dict[str, t.Any]]:
-        """Leads submitted in ``[start_ms, end_ms)``, filtered for ``test_leads``.
+        """Leads of one ``submittedAtTimeRange`` request, filtered for ``test_leads``.
 
-        ``bounds`` is (``asked_from``, ``start_ms``, ``end_ms``): the request asks for
-        ``(start: asked_from, end: end_ms)``. Whether LinkedIn's bounds are inclusive is
-        undocumented, so a window that joins the previous one asks from a millisecond before
-        ``start_ms``, and every window keeps only the leads inside ``[start_ms, end_ms)``:
-        a lead on a boundary is emitted exactly once whatever LinkedIn does. A lead at the
-        very end of the run's window is left to the next run, which starts before it.
+        ``asked`` is the (start, end) sent. Whether LinkedIn's bounds are inclusive is
+        undocumented, so where a window joins the previous one it asks from a millisecond
+        before the joint, and ``keep`` (from, before) drops the leads on the far side of
+        each joint: a lead on a joint is emitted exactly once whatever LinkedIn does. The
+        run's own outer bounds filter nothing, so no lead LinkedIn returns is dropped.
         """
-        asked_from, start_ms, end_ms = bounds
+        keep_from, keep_before = keep
         mode = str(self.config["test_leads"])
         for limited in self._passes():
             pass_context = {
                 **(context or {}),
                 "_limited_to_test_leads": limited,
-                "_window": (asked_from, end_ms),
+                "_window": asked,
             }
             for record in self._records_of_pass(pass_context):
                 submitted = record.get("submittedAt")
-                if isinstance(submitted, int) and not start_ms <= submitted < end_ms:
+                if isinstance(submitted, int) and (
+                    (keep_from is not None and submitted < keep_from)
+                    or (keep_before is not None and submitted >= keep_before)
+                ):
                     continue
                 is_test = record.get("testLead") is True
                 if (mode == "exclude" and is_test) or (mode == "only" and not is_test):
