@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import responses
 
 from tests.conftest import API, BASE_CONFIG, add_token, calls_to, run_tap
@@ -99,16 +100,17 @@ def test_filtered_out_page_does_not_end_pagination(api: responses.RequestsMock) 
     assert [r["id"][-1] for r in output.records("lead_form_responses")] == ["3"]
 
 
+@pytest.mark.parametrize("message", ["Invalid count parameter", "Page size too large"])
 def test_a_refused_count_is_halved_and_the_pages_are_read_again(
-    api: responses.RequestsMock,
+    api: responses.RequestsMock, message: str
 ) -> None:
-    # LinkedIn's largest ``count`` is undocumented: a 400 naming ``count`` without a limit.
+    # LinkedIn's largest ``count`` is undocumented: a 400 naming it without a limit.
     _setup(api)
     api.add(
         responses.GET,
         f"{API}/leadFormResponses",
         status=400,
-        json={"status": 400, "code": "ILLEGAL_ARGUMENT", "message": "Invalid count parameter"},
+        json={"status": 400, "code": "ILLEGAL_ARGUMENT", "message": message},
     )
     _page(api, [1, 2, 3, 4], start=0, total=6, count=4)
     _page(api, [5, 6], start=4, total=6, count=4)

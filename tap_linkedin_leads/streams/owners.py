@@ -29,7 +29,7 @@ __all__ = ["SEARCH_PAGE_SIZE", "OwnerStream", "owner_key", "owner_only", "tap_of
 #: maximum is not documented and these collections are small, so the tap stays with it.
 SEARCH_PAGE_SIZE = 100
 
-_MENTIONS_COUNT = re.compile(r"\bcount\b", re.IGNORECASE)
+_MENTIONS_COUNT = re.compile(r"\bcount\b|page ?size", re.IGNORECASE)
 
 
 def tap_of(stream: LinkedInStream) -> TapLinkedInLeads:
