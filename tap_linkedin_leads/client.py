@@ -78,7 +78,10 @@ def _linkedin_error(response: requests.Response) -> tuple[str | None, str | None
     if not isinstance(body, dict):
         return None, None
     code = body.get("code")
-    code = code if isinstance(code, str) else None
+    if not isinstance(code, str):
+        # Older bodies carry only the numeric code; the 401 ones map to their names.
+        number = body.get("serviceErrorCode")
+        code = _AUTH_SERVICE_CODES.get(number) if isinstance(number, int) else None
     parts = [body["message"].strip()] if isinstance(body.get("message"), str) else []
     details = body.get("errorDetails")
     inputs = details.get("inputErrors") if isinstance(details, dict) else None
@@ -92,16 +95,8 @@ def _linkedin_error(response: requests.Response) -> tuple[str | None, str | None
     return code, text or None
 
 
-def _auth_code(response: requests.Response, code: str | None, message: str | None) -> str | None:
-    """The 401's code: the body's ``code``, else from ``serviceErrorCode`` or the wording."""
-    if code:
-        return code
-    try:
-        service_code = response.json().get("serviceErrorCode")
-    except (ValueError, AttributeError):
-        service_code = None
-    if service_code in _AUTH_SERVICE_CODES:
-        return _AUTH_SERVICE_CODES[service_code]
+def _auth_code_from_wording(message: str | None) -> str | None:
+    """A 401's code from its message, for bodies with neither ``code`` nor a known number."""
     said = (message or "").lower()
     if "expired" in said:
         return "EXPIRED_ACCESS_TOKEN"
@@ -270,7 +265,7 @@ class LinkedInStream(RESTStream[t.Any]):
 
         code, message = _linkedin_error(response)
         if status == HTTPStatus.UNAUTHORIZED:
-            code = _auth_code(response, code, message)
+            code = code or _auth_code_from_wording(message)
             self.authenticator.handle_rejected(code, response.request.headers.get("Authorization"))
             msg = f"{endpoint}: access token refreshed after {code or '401'}; retrying"
             raise _TokenRefreshedError(msg, response)

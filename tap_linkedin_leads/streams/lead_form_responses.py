@@ -8,7 +8,6 @@ import typing as t
 from typing_extensions import override
 
 from tap_linkedin_leads.answers import resolve_answers
-from tap_linkedin_leads.errors import RequestRejectedError
 from tap_linkedin_leads.leads import (
     derive_lead_fields,
     format_submitted_at,
@@ -26,6 +25,7 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.helpers.types import Context
 
+    from tap_linkedin_leads.errors import RequestRejectedError
     from tap_linkedin_leads.forms import CompiledForm
     from tap_linkedin_leads.restli import RestliValue
     from tap_linkedin_leads.streams.lead_forms import LeadFormsStream
@@ -194,7 +194,7 @@ class LeadFormResponsesStream(OwnerStream):
                 "_limited_to_test_leads": limited,
                 "_window": asked,
             }
-            for record in self._records_of_pass(pass_context):
+            for record in self.records_for_owner(pass_context):
                 submitted = record.get("submittedAt")
                 if isinstance(submitted, int) and (
                     (keep_from is not None and submitted < keep_from)
@@ -212,34 +212,25 @@ class LeadFormResponsesStream(OwnerStream):
                 self._make_readable(record, context)
                 yield record
 
-    def _records_of_pass(self, pass_context: dict[str, t.Any]) -> Iterable[dict[str, t.Any]]:
-        """One ``limitedToTestLeads`` pass, adapting once to what LinkedIn refuses.
-
-        A 400 before any lead of the pass that names the time range means the span is too
-        long; any other 400 there is taken as a refusal of the ``fields`` projection.
-        """
-        emitted = False
-        try:
-            for record in self.records_for_owner(pass_context):
-                emitted = True
-                yield record
-        except RequestRejectedError as exc:
-            if emitted:
-                raise
-            said = exc.linkedin_message.lower()
-            if any(
-                word in said for word in ("submittedat", "time range", "timerange", "date range")
-            ):
-                raise _SpanRejectedError(exc) from None
-            if not self._use_projection:
-                raise
-            self.logger.warning(
-                "LinkedIn rejected the `fields` projection that embeds each lead's form "
-                "version; continuing without it (answers on older form versions are then "
-                "resolved against the latest version of their form)."
-            )
-            self._use_projection = False
-            yield from self.records_for_owner(pass_context)
+    @override
+    def adapt_to_rejection(self, exc: RequestRejectedError) -> bool:
+        # A 400 that names the time range means the span is too long (the caller splits
+        # the window); one about the page size lowers it; any other is taken, once, as a
+        # refusal of the ``fields`` projection.
+        said = exc.linkedin_message.lower()
+        if any(word in said for word in ("submittedat", "time range", "timerange", "date range")):
+            raise _SpanRejectedError(exc) from None
+        if super().adapt_to_rejection(exc):
+            return True
+        if not self._use_projection:
+            return False
+        self.logger.warning(
+            "LinkedIn rejected the `fields` projection that embeds each lead's form "
+            "version; continuing without it (answers on older form versions are then "
+            "resolved against the latest version of their form)."
+        )
+        self._use_projection = False
+        return True
 
     @override
     def request_query(

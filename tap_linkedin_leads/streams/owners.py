@@ -50,11 +50,11 @@ class OwnerStream(LinkedInStream):
         """The ``count`` for this stream's offset pages: ``page_size``, or what LinkedIn allows."""
         return self._lowered_page_size or int(self.config["page_size"])
 
-    def _lower_page_size(self, exc: RequestRejectedError) -> bool:
-        """Adapt to a 400 that refuses ``count``; ``False`` if it was about something else.
+    def adapt_to_rejection(self, exc: RequestRejectedError) -> bool:
+        """Change the request after a 400 before the owner's first record; ``True`` to retry.
 
-        LinkedIn's largest ``count`` is undocumented. When it names a limit, the tap uses it;
-        otherwise it halves the page size until LinkedIn accepts it.
+        Here: LinkedIn's largest ``count`` is undocumented. When it names a limit, the tap
+        uses it; otherwise it halves the page size until LinkedIn accepts it.
         """
         said = exc.linkedin_message
         current = self.page_size
@@ -109,7 +109,7 @@ class OwnerStream(LinkedInStream):
                 yield record
         except RequestRejectedError as exc:
             # Only before the owner's first record: starting again later would repeat records.
-            if emitted or not self._lower_page_size(exc):
+            if emitted or not self.adapt_to_rejection(exc):
                 raise
             yield from self.records_for_owner(context)
         except (AccessDeniedError, NotFoundError) as exc:
