@@ -36,9 +36,11 @@ if t.TYPE_CHECKING:
     from collections.abc import Generator, Iterable, Mapping
 
     from backoff.types import Details
+    from singer_sdk import Tap
     from singer_sdk.helpers.types import Context, RequestFunc
 
     from tap_linkedin_leads.auth import LinkedInAuthenticator
+    from tap_linkedin_leads.run import Run
 
 __all__ = ["LinkedInStream"]
 
@@ -58,11 +60,6 @@ _DAILY_LIMIT = re.compile(r"(?<![a-z])day(?![a-z])|daily", re.IGNORECASE)
 
 class _TokenRefreshedError(RetriableAPIError):
     """The request failed on an expired token that has now been refreshed: retry at once."""
-
-
-class _HasAuthenticator(t.Protocol):
-    @property
-    def authenticator(self) -> LinkedInAuthenticator: ...
 
 
 def _linkedin_error(response: requests.Response) -> tuple[str | None, str | None]:
@@ -133,30 +130,36 @@ class LinkedInStream(RESTStream[t.Any]):
     # than the rest of the sync. Fields outside the schema are dropped in ``post_process``.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
 
+    def __init__(self, tap: Tap, run: Run) -> None:
+        """A stream of ``tap`` that takes its settings and shared parts from ``run``."""
+        super().__init__(tap)
+        self.run = run
+
     @override
     @property
     def url_base(self) -> str:
-        return str(self.config["api_url"]).rstrip("/")
+        return self.run.settings.api_url
 
     @override
     @property
     def authenticator(self) -> LinkedInAuthenticator:
-        # One authenticator for the whole tap: the token is refreshed once per process.
-        return t.cast("_HasAuthenticator", self._tap).authenticator
+        # One authenticator for the whole run: the token is refreshed once, not per stream.
+        return self.run.authenticator
 
     @override
     @property
     def http_headers(self) -> dict[str, str]:
+        settings = self.run.settings
         return {
-            "LinkedIn-Version": str(self.config["api_version"]),
+            "LinkedIn-Version": settings.api_version,
             "X-Restli-Protocol-Version": "2.0.0",
-            "User-Agent": str(self.config["user_agent"]),
+            "User-Agent": settings.user_agent,
         }
 
     @override
     @property
     def timeout(self) -> int:
-        return int(self.config["request_timeout"])
+        return self.run.settings.request_timeout
 
     # Records
 
@@ -270,7 +273,7 @@ class LinkedInStream(RESTStream[t.Any]):
             msg = f"{endpoint}: access token refreshed after {code or '401'}; retrying"
             raise _TokenRefreshedError(msg, response)
         if status == HTTPStatus.UPGRADE_REQUIRED:
-            raise ApiVersionRetiredError(str(self.config["api_version"]), message)
+            raise ApiVersionRetiredError(self.run.settings.api_version, message)
         if status == HTTPStatus.TOO_MANY_REQUESTS:
             if _DAILY_LIMIT.search(f"{code or ''} {message or ''}"):
                 raise DailyLimitError(endpoint)
@@ -353,7 +356,7 @@ class LinkedInStream(RESTStream[t.Any]):
 
     @override
     def backoff_max_tries(self) -> int:
-        return int(self.config["max_retries"]) + 1
+        return self.run.settings.max_retries + 1
 
     @override
     def backoff_jitter(self, value: float) -> float:
@@ -365,7 +368,7 @@ class LinkedInStream(RESTStream[t.Any]):
 
     def _wait_schedule(self) -> Generator[float, t.Any, None]:
         """Honour ``Retry-After`` when LinkedIn sends it; otherwise double from the base."""
-        base = float(self.config["retry_backoff_seconds"])
+        base = self.run.settings.retry_backoff_seconds
         attempt = 0
         exc = yield 0.0  # Primed by ``backoff`` with ``send(None)``.
         while True:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sys
 import time
 import typing as t
-import weakref
 
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.singerlib import StateMessage
@@ -23,9 +22,7 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.singerlib.encoding.simple import Message
 
-__all__ = ["ProportionalStateWriter", "flush_all_pending_states"]
-
-_WRITERS: weakref.WeakSet[ProportionalStateWriter] = weakref.WeakSet()
+__all__ = ["ProportionalStateWriter"]
 
 
 class ProportionalStateWriter(MsgSpecWriter):
@@ -43,7 +40,6 @@ class ProportionalStateWriter(MsgSpecWriter):
         self._bytes_since_state = 0
         self._last_state_at = clock()
         self._pending: bytes | None = None
-        _WRITERS.add(self)
 
     @override
     def write_message(self, message: Message) -> None:
@@ -74,9 +70,3 @@ class ProportionalStateWriter(MsgSpecWriter):
     def _write(line: bytes) -> None:
         sys.stdout.buffer.write(line)
         sys.stdout.flush()
-
-
-def flush_all_pending_states() -> None:
-    """Write every held STATE (the tap calls this when a run ends, however it ends)."""
-    for writer in list(_WRITERS):
-        writer.flush_pending_state()

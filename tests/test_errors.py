@@ -16,7 +16,6 @@ from tap_linkedin_leads.errors import (
     RequestRejectedError,
     UnreadableRecordError,
 )
-from tap_linkedin_leads.output import flush_all_pending_states
 from tap_linkedin_leads.tap import TapLinkedInLeads
 from tests.conftest import (
     API,
@@ -361,7 +360,7 @@ def test_daily_limit_stops_cleanly_after_emitting_state_for_finished_accounts(
         parse_env_config=False,
     )
     with pytest.raises(DailyLimitError) as excinfo, capture_stdout() as buffer:
-        _sync_like_the_cli(tap)
+        tap.sync_all()  # the run writes its held STATE however the sync ends
 
     message = str(excinfo.value)
     assert "daily API limit" in message
@@ -372,13 +371,6 @@ def test_daily_limit_stops_cleanly_after_emitting_state_for_finished_accounts(
     partitions = states[-1]["bookmarks"]["lead_form_responses"]["partitions"]
     finished = [p for p in partitions if p["context"] == {"account_id": ACCOUNT_ID}]
     assert finished[0]["replication_key_value"] == "2024-01-01T00:00:00.001+00:00"
-
-
-def _sync_like_the_cli(tap: TapLinkedInLeads) -> None:
-    try:
-        tap.sync_all()
-    finally:
-        flush_all_pending_states()  # what the CLI does however a run ends
 
 
 def test_an_element_that_is_not_an_object_stops_the_sync_naming_its_position(

@@ -132,8 +132,9 @@ def test_defaults_cover_last_365_days_up_to_the_run_start() -> None:
         config={"access_token": "AQV-x", "account_ids": [1]},
         parse_env_config=False,
     )
-    assert tap.end_datetime == tap.run_started_at
-    assert tap.run_started_at - tap.start_datetime == datetime.timedelta(days=365)
+    settings = tap.run.settings
+    assert settings.end == settings.started_at
+    assert settings.started_at - settings.start == datetime.timedelta(days=365)
 
 
 def test_submitted_at_format_is_fixed_width_utc_milliseconds() -> None:

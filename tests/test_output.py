@@ -6,7 +6,7 @@ import json
 
 from singer_sdk.singerlib import RecordMessage, StateMessage
 
-from tap_linkedin_leads.output import ProportionalStateWriter, flush_all_pending_states
+from tap_linkedin_leads.output import ProportionalStateWriter
 from tests.conftest import capture_stdout, parse_messages
 
 
@@ -59,7 +59,7 @@ def test_a_held_state_is_written_after_a_minute_or_at_flush() -> None:
         now[0] = 61.0
         writer.write_message(_state(4))  # overdue: written
         writer.write_message(_state(5))  # held again
-        flush_all_pending_states()
+        writer.flush_pending_state()
 
     assert held == []
     states = [m["value"]["bookmarks"]["s"]["partitions"] for m in parse_messages(out.getvalue())]

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import typing as t
 
+from singer_sdk.exceptions import AbortedSyncFailedException, AbortedSyncPausedException
 from typing_extensions import override
 
 from tap_linkedin_leads.client import LinkedInStream
 from tap_linkedin_leads.errors import NotFoundError, RequestRejectedError
-from tap_linkedin_leads.output import flush_all_pending_states
 from tap_linkedin_leads.pagination import CursorPaginator
 from tap_linkedin_leads.payload import payload_of
 from tap_linkedin_leads.restli import RestliList, owner_urn
 from tap_linkedin_leads.schemas import AD_ACCOUNT_SCHEMA
-from tap_linkedin_leads.streams.owners import SEARCH_PAGE_SIZE, tap_of
+from tap_linkedin_leads.streams.owners import SEARCH_PAGE_SIZE
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -42,21 +42,47 @@ class AdAccountsStream(LinkedInStream):
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        tap = tap_of(self)
-        configured = tap.configured_account_ids
-        if configured is None:
-            yield from self.request_records(None)
-        else:
-            yield from self._listed_accounts(configured)
-        # Company pages are owners too, but not ad accounts: their child streams run here,
-        # the way the SDK runs them for each account.
-        for organization_id in tap.organization_ids:
-            for child in t.cast("list[OwnerStream]", self.child_streams):
-                if child.selected or child.has_selected_descendents:
-                    for child_context in child.organization_contexts(organization_id):
-                        child.sync(context=child_context)
+        # The root stream drives every owner, so the whole sync runs inside this generator
+        # and the run's scope (GC tuning, log filter, STATE flush) wraps it exactly.
+        with self.run.active():
+            listed = self.run.settings.account_ids
+            accounts = (
+                self.request_records(None) if listed is None else self._listed_accounts(listed)
+            )
+            for account in accounts:
+                record = self.post_process(account, context)
+                if record is None:
+                    continue
+                # Children first, then the account record: the order the SDK writes them in.
+                if self.stream_maps[0].get_filter_result(record):
+                    self._sync_owner({"account_id": record["id"]})
+                yield record
+            # Company pages are owners too, but not ad accounts: no record of their own.
+            for organization_id in self.run.settings.organization_ids:
+                self._sync_owner({"organization_id": organization_id})
 
-    def _listed_accounts(self, listed: list[int]) -> Iterable[dict[str, t.Any]]:
+    def _sync_owner(self, owner: dict[str, int]) -> None:
+        """Sync each selected child stream for one owner, in the SDK's child order."""
+        for child in t.cast("list[OwnerStream]", self.child_streams):
+            if not (child.selected or child.has_selected_descendents):
+                continue
+            for child_context in child.contexts_for(owner):
+                try:
+                    child.sync(context=child_context)
+                except (AbortedSyncFailedException, AbortedSyncPausedException):
+                    # A dry run's record limit: the SDK carries on with the next child.
+                    continue
+
+    @override
+    def generate_child_contexts(
+        self,
+        record: dict[str, t.Any],
+        context: Context | None,
+    ) -> Iterable[Context | None]:
+        # ``get_records`` syncs each account's children itself (see there).
+        return ()
+
+    def _listed_accounts(self, listed: tuple[int, ...]) -> Iterable[dict[str, t.Any]]:
         """The ``account_ids``, each proved to exist and be readable.
 
         One GET per account lets an error name exactly which account is wrong. That read is
@@ -89,7 +115,7 @@ class AdAccountsStream(LinkedInStream):
             yield record
 
     def _search_ids(
-        self, listed: list[int], refusal: NotFoundError | RequestRejectedError
+        self, listed: tuple[int, ...], refusal: NotFoundError | RequestRejectedError
     ) -> dict[int, dict[str, t.Any]]:
         """The listed accounts the id search returns, by id; ``refusal`` if it fails too."""
         wanted = set(listed)
@@ -115,7 +141,7 @@ class AdAccountsStream(LinkedInStream):
     def finalize_state_progress_markers(self, state: dict[str, t.Any] | None = None) -> None:
         # The root stream finishes last: the final STATE must not stay held back.
         super().finalize_state_progress_markers(state)
-        flush_all_pending_states()
+        self.run.flush_state()
 
     @override
     def request_path(self, context: Context | None) -> str:
@@ -154,11 +180,3 @@ class AdAccountsStream(LinkedInStream):
         if isinstance(payload, dict) and "elements" not in payload and "id" in payload:
             return [payload]  # A single-account GET.
         return self.elements(response)
-
-    @override
-    def get_child_context(
-        self,
-        record: dict[str, t.Any],
-        context: Context | None,
-    ) -> dict[str, t.Any]:
-        return {"account_id": record["id"]}

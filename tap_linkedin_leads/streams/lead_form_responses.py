@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import typing as t
 
 from typing_extensions import override
@@ -18,9 +17,10 @@ from tap_linkedin_leads.pagination import OffsetPaginator
 from tap_linkedin_leads.restli import Projection
 from tap_linkedin_leads.schemas import LEAD_FORM_RESPONSE_SCHEMA
 from tap_linkedin_leads.streams.ad_accounts import AdAccountsStream
-from tap_linkedin_leads.streams.owners import OwnerStream, owner_key, owner_only, tap_of
+from tap_linkedin_leads.streams.owners import OwnerStream, owner_only
 
 if t.TYPE_CHECKING:
+    import datetime
     from collections.abc import Iterable, Mapping
 
     from singer_sdk.helpers.types import Context
@@ -28,7 +28,6 @@ if t.TYPE_CHECKING:
     from tap_linkedin_leads.errors import RequestRejectedError
     from tap_linkedin_leads.forms import CompiledForm
     from tap_linkedin_leads.restli import RestliValue
-    from tap_linkedin_leads.streams.lead_forms import LeadFormsStream
 
 __all__ = ["LeadFormResponsesStream"]
 
@@ -83,10 +82,12 @@ class LeadFormResponsesStream(OwnerStream):
         self._warned_forms: set[tuple[int, int | None]] = set()
 
     @override
-    def organization_contexts(self, organization_id: int) -> list[dict[str, t.Any]]:
+    def contexts_for(self, owner: dict[str, int]) -> list[dict[str, t.Any]]:
+        if "organization_id" not in owner:
+            return super().contexts_for(owner)
+        # Organic leads are read, and bookmarked, per organization and lead type.
         return [
-            {"organization_id": organization_id, "leadType": lead_type}
-            for lead_type in tap_of(self).organic_lead_types
+            {**owner, "leadType": lead_type} for lead_type in self.run.settings.organic_lead_types
         ]
 
     @override
@@ -101,8 +102,8 @@ class LeadFormResponsesStream(OwnerStream):
 
     def window(self, context: Context | None) -> tuple[datetime.datetime, datetime.datetime]:
         """Submission-time window for ``context``: from (bookmark - lookback) to the end."""
-        tap = tap_of(self)
-        start = tap.start_datetime
+        settings = self.run.settings
+        start = settings.start
         state = self.get_context_state(context)
         bookmark = (
             parse_datetime(state.get("replication_key_value"))
@@ -110,15 +111,14 @@ class LeadFormResponsesStream(OwnerStream):
             else None
         )
         if bookmark is not None:
-            lookback = datetime.timedelta(days=int(self.config["lookback_window_days"]))
-            start = max(start, bookmark - lookback)
-        return start, tap.end_datetime
+            start = max(start, bookmark - settings.lookback)
+        return start, settings.end
 
     @override
     def get_replication_key_signpost(self, context: Context | None = None) -> str:
         # Bookmarks never pass the end of the window asked for, in the same format as
         # ``submitted_at`` so the SDK's string comparison holds.
-        return format_submitted_at(to_epoch_ms(tap_of(self).end_datetime))
+        return format_submitted_at(to_epoch_ms(self.run.settings.end))
 
     def _passes(self) -> list[bool]:
         """``limitedToTestLeads`` values to request for the ``test_leads`` setting.
@@ -126,10 +126,7 @@ class LeadFormResponsesStream(OwnerStream):
         Whether ``false`` means "real leads only" or "all leads" is undocumented, so
         ``include`` asks for both and the records are filtered on ``testLead`` either way.
         """
-        return {"exclude": [False], "only": [True]}.get(
-            str(self.config["test_leads"]),
-            [False, True],
-        )
+        return {"exclude": [False], "only": [True]}.get(self.run.settings.test_leads, [False, True])
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
@@ -187,7 +184,7 @@ class LeadFormResponsesStream(OwnerStream):
         run's own outer bounds filter nothing, so no lead LinkedIn returns is dropped.
         """
         keep_from, keep_before = keep
-        mode = str(self.config["test_leads"])
+        mode = self.run.settings.test_leads
         for limited in self._passes():
             pass_context = {
                 **(context or {}),
@@ -261,19 +258,16 @@ class LeadFormResponsesStream(OwnerStream):
         form_id, version = record.get("form_id"), record.get("form_version")
         if not isinstance(form_id, int):
             return None
-        catalog = tap_of(self).form_catalog
-        compiled = catalog.exact(form_id, version)
-        if compiled is None and isinstance(embedded, dict) and embedded.get("content"):
-            compiled = catalog.add({**embedded, "id": form_id}, version)
-        if compiled is None and not catalog.owner_loaded(owner_key(context)):
-            forms = t.cast("LeadFormsStream", tap_of(self).streams["lead_forms"])
-            for _ in forms.forms_of_owner(owner_only(context)):
-                pass
-            compiled = catalog.exact(form_id, version)
-        if compiled is None:
-            compiled = catalog.latest(form_id)
-            if compiled is not None:
-                self._warn_once(form_id, version, "its version is unknown; the latest is used")
+        catalog = self.run.forms
+        if (
+            isinstance(embedded, dict)
+            and embedded.get("content")
+            and not catalog.exact(form_id, version)
+        ):
+            return catalog.add({**embedded, "id": form_id}, version)
+        compiled, exact = catalog.lookup(form_id, version, owner_only(context))
+        if compiled is not None and not exact:
+            self._warn_once(form_id, version, "its version is unknown; the latest is used")
         return compiled
 
     def _make_readable(self, record: dict[str, t.Any], context: Context | None) -> None:

@@ -10,7 +10,7 @@ from tap_linkedin_leads.leads import owner_ids
 from tap_linkedin_leads.pagination import OffsetPaginator
 from tap_linkedin_leads.schemas import LEAD_FORM_SCHEMA
 from tap_linkedin_leads.streams.ad_accounts import AdAccountsStream
-from tap_linkedin_leads.streams.owners import OwnerStream, owner_key, tap_of
+from tap_linkedin_leads.streams.owners import OwnerStream, owner_only
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -36,8 +36,8 @@ class LeadFormsStream(OwnerStream):
     state_partitioning_keys: t.ClassVar[list[str]] = []
 
     @override
-    def organization_contexts(self, organization_id: int) -> list[dict[str, t.Any]]:
-        return [{"organization_id": organization_id}]
+    def contexts_for(self, owner: dict[str, int]) -> list[dict[str, t.Any]]:
+        return [dict(owner)]  # Ad accounts and organizations both own lead forms.
 
     @override
     def get_new_paginator(self) -> OffsetPaginator:
@@ -56,17 +56,14 @@ class LeadFormsStream(OwnerStream):
             "count": self.page_size,
         }
 
-    def forms_of_owner(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        """The owner's forms, each also compiled into the run's form catalog."""
-        catalog = tap_of(self).form_catalog
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        # Each form is also compiled into the run's catalog, so leads need no second read.
+        catalog = self.run.forms
         for form in self.records_for_owner(context):
             catalog.add(form)
             yield form
-        catalog.mark_owner_loaded(owner_key(context))
-
-    @override
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        return self.forms_of_owner(context)
+        catalog.mark_owner_loaded(owner_only(context))
 
     @override
     def add_derived_fields(self, row: dict[str, t.Any]) -> None:

@@ -21,20 +21,14 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_linkedin_leads.restli import RestliValue
-    from tap_linkedin_leads.tap import TapLinkedInLeads
 
-__all__ = ["SEARCH_PAGE_SIZE", "OwnerStream", "owner_key", "owner_only", "tap_of"]
+__all__ = ["SEARCH_PAGE_SIZE", "OwnerStream", "owner_only"]
 
 #: LinkedIn's documented default ``pageSize`` for its cursor (search) finders; their
 #: maximum is not documented and these collections are small, so the tap stays with it.
 SEARCH_PAGE_SIZE = 100
 
 _MENTIONS_COUNT = re.compile(r"\bcount\b|page ?size", re.IGNORECASE)
-
-
-def tap_of(stream: LinkedInStream) -> TapLinkedInLeads:
-    """The tap a stream belongs to, with its run-wide settings and caches."""
-    return t.cast("TapLinkedInLeads", stream._tap)
 
 
 class OwnerStream(LinkedInStream):
@@ -48,7 +42,7 @@ class OwnerStream(LinkedInStream):
     @property
     def page_size(self) -> int:
         """The ``count`` for this stream's offset pages: ``page_size``, or what LinkedIn allows."""
-        return self._lowered_page_size or int(self.config["page_size"])
+        return self._lowered_page_size or self.run.settings.page_size
 
     def adapt_to_rejection(self, exc: RequestRejectedError) -> bool:
         """Change the request after a 400 before the owner's first record; ``True`` to retry.
@@ -73,17 +67,16 @@ class OwnerStream(LinkedInStream):
         )
         return True
 
-    def organization_contexts(self, organization_id: int) -> list[dict[str, t.Any]]:
-        """Contexts to sync for one organization owner (none unless overridden)."""
-        del organization_id
-        return []
+    def contexts_for(self, owner: dict[str, int]) -> list[dict[str, t.Any]]:
+        """Contexts to sync for one owner: ad accounts only, unless overridden."""
+        return [dict(owner)] if "account_id" in owner else []
 
     @override
     def owner_label(self, context: Context | None) -> str:
         context = context or {}
         if "organization_id" in context:
             return f"organization {context['organization_id']}"
-        listed = " (listed in `account_ids`)" if tap_of(self).configured_account_ids else ""
+        listed = " (listed in `account_ids`)" if self.run.settings.account_ids else ""
         return f"ad account {context.get('account_id')}{listed}"
 
     def owner_union(self, context: Context | None) -> dict[str, RestliValue]:
@@ -114,7 +107,7 @@ class OwnerStream(LinkedInStream):
             yield from self.records_for_owner(context)
         except (AccessDeniedError, NotFoundError) as exc:
             # LinkedIn answers some restricted reads with 404 rather than 403.
-            listed = "organization_id" in (context or {}) or tap_of(self).configured_account_ids
+            listed = "organization_id" in (context or {}) or self.run.settings.account_ids
             if listed:
                 raise
             self.logger.warning("Skipping %s: %s", self.owner_label(context), exc)
@@ -124,8 +117,3 @@ def owner_only(context: Context | None) -> dict[str, t.Any]:
     """The owner part of a context (lead type and pass details dropped)."""
     context = context or {}
     return {k: context[k] for k in ("account_id", "organization_id") if k in context}
-
-
-def owner_key(context: Context | None) -> str:
-    """A stable key for the owner of ``context``, e.g. ``account_id=5``."""
-    return ",".join(f"{k}={v}" for k, v in sorted(owner_only(context).items()))
