@@ -1,8 +1,8 @@
 """Lead form definitions, compiled once per form version for answer resolution.
 
 A lead references its form by ``versionedLeadGenFormUrn``. Each (form id, version) is
-compiled once per run into lookup tables, so resolving a lead's answers costs dictionary
-lookups only; nothing is kept per lead.
+compiled once per run into lookup tables (see :mod:`tap_linkedin_leads.form_catalog`), so
+resolving a lead's answers costs dictionary lookups only; nothing is kept per lead.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 __all__ = [
     "CompiledForm",
     "CompiledQuestion",
-    "FormCatalog",
-    "FormLoader",
     "localized_text",
 ]
 
@@ -125,69 +123,3 @@ class CompiledForm:
             consents=consents,
             hidden_fields=hidden,
         )
-
-
-#: Lists an owner's lead forms (raw ``leadForms`` elements), given the owner's context.
-FormLoader = t.Callable[[t.Mapping[str, t.Any]], t.Iterable[t.Mapping[str, t.Any]]]
-
-
-class FormCatalog:
-    """Compiled forms of one run, by (form id, version) and latest version by form id.
-
-    ``loader`` lists an owner's forms; :meth:`lookup` calls it at most once per owner, for
-    a lead whose form version the catalog does not know yet.
-    """
-
-    def __init__(self, loader: FormLoader | None = None) -> None:
-        """Start empty; forms are added as the run meets them."""
-        self.loader = loader
-        self._versions: dict[tuple[int, int | None], CompiledForm] = {}
-        self._latest: dict[int, CompiledForm] = {}
-        self._owners_loaded: set[tuple[tuple[str, t.Any], ...]] = set()
-
-    def add(self, form: t.Mapping[str, t.Any], version: int | None = None) -> CompiledForm:
-        """Compile and remember a form definition (the latest seen per id wins ``latest``)."""
-        compiled = CompiledForm.compile(form, version)
-        self._versions[(compiled.form_id, compiled.version)] = compiled
-        latest = self._latest.get(compiled.form_id)
-        if latest is None or (compiled.version or 0) >= (latest.version or 0):
-            self._latest[compiled.form_id] = compiled
-        return compiled
-
-    def exact(self, form_id: int, version: int | None) -> CompiledForm | None:
-        """The compiled form of exactly this version, if known."""
-        return self._versions.get((form_id, version))
-
-    def latest(self, form_id: int) -> CompiledForm | None:
-        """The newest known version of the form."""
-        return self._latest.get(form_id)
-
-    def lookup(
-        self, form_id: int, version: int | None, owner: t.Mapping[str, t.Any]
-    ) -> tuple[CompiledForm | None, bool]:
-        """The form version a lead of ``owner`` was submitted on, and whether it is exact.
-
-        An unknown version has the owner's forms listed once per run; when the version is
-        still unknown, the latest known version stands in (``exact`` is then ``False``).
-        """
-        compiled = self.exact(form_id, version)
-        if compiled is None and self.loader is not None and not self.owner_loaded(owner):
-            self.mark_owner_loaded(owner)
-            for form in self.loader(owner):
-                self.add(form)
-            compiled = self.exact(form_id, version)
-        if compiled is not None:
-            return compiled, True
-        return self.latest(form_id), False
-
-    def owner_loaded(self, owner: t.Mapping[str, t.Any]) -> bool:
-        """Whether the owner's forms were already listed this run."""
-        return _owner_key(owner) in self._owners_loaded
-
-    def mark_owner_loaded(self, owner: t.Mapping[str, t.Any]) -> None:
-        """Remember that the owner's forms were listed, so they are fetched once per run."""
-        self._owners_loaded.add(_owner_key(owner))
-
-
-def _owner_key(owner: t.Mapping[str, t.Any]) -> tuple[tuple[str, t.Any], ...]:
-    return tuple(sorted(owner.items()))

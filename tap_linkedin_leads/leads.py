@@ -11,7 +11,7 @@ import typing as t
 
 import pendulum
 
-from tap_linkedin_leads.restli import parse_urn_id, parse_versioned_form_urn
+from tap_linkedin_leads.restli import parse_urn_id
 
 __all__ = [
     "derive_lead_fields",
@@ -82,7 +82,10 @@ def _nested(record: t.Mapping[str, t.Any], *path: str) -> t.Any:
 
 
 def derive_lead_fields(record: dict[str, t.Any]) -> dict[str, t.Any]:
-    """Add ``submitted_at``, owner, form and attribution ids; raw fields stay untouched."""
+    """Add ``submitted_at``, owner and attribution ids; raw fields stay untouched.
+
+    ``form_id`` and ``form_version`` come from the form catalog, which parses the URN once.
+    """
     submitted = record.get("submittedAt")
     record["submitted_at"] = (
         format_submitted_at(submitted)
@@ -90,8 +93,6 @@ def derive_lead_fields(record: dict[str, t.Any]) -> dict[str, t.Any]:
         else None
     )
     record["account_id"], record["organization_id"] = owner_ids(record.get("owner"))
-    form = parse_versioned_form_urn(record.get("versionedLeadGenFormUrn"))
-    record["form_id"], record["form_version"] = form if form else (None, None)
     record["campaign_id"] = parse_urn_id(
         _nested(record, "leadMetadata", "sponsoredLeadMetadata", "campaign"),
         "sponsoredCampaign",

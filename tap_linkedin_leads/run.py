@@ -31,7 +31,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
     from tap_linkedin_leads.auth import LinkedInAuthenticator
-    from tap_linkedin_leads.forms import FormCatalog
+    from tap_linkedin_leads.form_catalog import FormCatalog
 
 __all__ = ["Run", "RunSettings"]
 

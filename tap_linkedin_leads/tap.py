@@ -13,7 +13,7 @@ from typing_extensions import override
 
 from tap_linkedin_leads.auth import LinkedInAuthenticator
 from tap_linkedin_leads.errors import LinkedInTapError
-from tap_linkedin_leads.forms import FormCatalog
+from tap_linkedin_leads.form_catalog import FormCatalog
 from tap_linkedin_leads.output import ProportionalStateWriter
 from tap_linkedin_leads.run import Run, RunSettings
 from tap_linkedin_leads.settings import SETTINGS_SCHEMA, semantic_errors
@@ -82,15 +82,12 @@ class TapLinkedInLeads(Tap):
     def discover_streams(self) -> list[Stream]:
         run = self.run
         lead_forms = LeadFormsStream(self, run)
-        # Leads on a form version the catalog does not know have their owner's forms
-        # listed through the lead forms stream's requests (once per owner and run).
-        run.forms.loader = lead_forms.records_for_owner
-        return [
-            AdAccountsStream(self, run),
-            CampaignsStream(self, run),
-            lead_forms,
-            LeadFormResponsesStream(self, run),
-        ]
+        leads = LeadFormResponsesStream(self, run)
+        # The catalog lists an owner's forms, or reads a lead with its form embedded,
+        # through the streams of those resources, so their retries and errors apply.
+        run.forms.load_owner_forms = lead_forms.records_for_owner
+        run.forms.load_lead_form = leads.lead_with_form
+        return [AdAccountsStream(self, run), CampaignsStream(self, run), lead_forms, leads]
 
 
 if __name__ == "__main__":

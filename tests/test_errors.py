@@ -195,33 +195,7 @@ def test_400_shows_linkedins_message_and_is_not_retried(api: responses.RequestsM
     message = str(excinfo.value)
     assert "Invalid value for param: owner" in message
     assert "ILLEGAL_ARGUMENT" in message
-    # Asked once with the form projection and once without it, then no more retries.
-    urls = [c.request.url for c in calls_to(api, "/leadFormResponses")]
-    assert len(urls) == 2
-    assert "fields=" in urls[0]
-    assert "fields=" not in urls[1]
-
-
-def test_a_refused_form_projection_falls_back_to_plain_leads(
-    api: responses.RequestsMock, caplog: pytest.LogCaptureFixture
-) -> None:
-    add_token(api)
-    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
-    api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
-    api.add(
-        responses.GET,
-        f"{API}/leadFormResponses",
-        status=400,
-        json={"status": 400, "message": "Unknown projection field"},
-    )
-    api.add(
-        responses.GET, f"{API}/leadFormResponses", json=collection([lead(1, JAN_1 + 1)], total=1)
-    )
-
-    output = run_tap(CONFIG)
-
-    assert len(output.records("lead_form_responses")) == 1
-    assert any("rejected the `fields` projection" in r.getMessage() for r in caplog.records)
+    assert len(calls_to(api, "/leadFormResponses")) == 1, "a 400 is not retried"
 
 
 def test_429_honours_retry_after_then_succeeds(

@@ -54,14 +54,52 @@ def test_configured_accounts_each_endpoint_url_is_literal_restli(
         f"&owner=(sponsoredAccount:urn%3Ali%3AsponsoredAccount%3A{ACCOUNT_ID})"
         "&leadType=(leadType:SPONSORED)&limitedToTestLeads=false"
         f"&submittedAtTimeRange=(start:{JAN_1},end:{FEB_1})"
-        "&fields=id,owner,leadType,versionedLeadGenFormUrn,submitter,submittedAt,testLead,"
-        "leadMetadata,associatedEntity,formResponse,"
-        "form:(id,versionId,name,creationLocale,hiddenFields,content)"
         "&start=0&count=1000"
-    ]
+    ], "lead pages carry no `fields` projection, so no embedded form"
     assert [c.request.url for c in calls_to(api, "/adAccounts/512345678/adCampaigns")] == [
         f"{API}/adAccounts/{ACCOUNT_ID}/adCampaigns?q=search&pageSize=100"
     ]
+
+
+def test_an_older_form_version_is_read_once_through_one_of_its_leads(
+    api: responses.RequestsMock,
+) -> None:
+    # leadForms gives version 2; two leads answer version 1, whose definition is read once,
+    # embedded in the first of them, by id.
+    add_token(api)
+    api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
+    latest = {**form(), "versionId": 2, "name": "Renamed in version 2"}
+    api.add(responses.GET, f"{API}/leadForms", json=collection([latest], total=1))
+    leads = [lead(1, JAN_1 + 5), lead(2, JAN_1 + 6)]
+    api.add(responses.GET, f"{API}/leadFormResponses", json=collection(leads, total=2))
+    lead_id = leads[0]["id"]
+    embedded = {
+        k: v
+        for k, v in form().items()
+        if k in {"id", "name", "creationLocale", "hiddenFields", "content"}
+    }
+    api.add(
+        responses.GET,
+        f"{API}/leadFormResponses/{lead_id}",
+        json={
+            "id": lead_id,
+            "versionedLeadGenFormUrn": leads[0]["versionedLeadGenFormUrn"],
+            "form": embedded,
+        },
+    )
+
+    output = run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID]})
+
+    assert [c.request.url for c in calls_to(api, f"/leadFormResponses/{lead_id}")] == [
+        f"{API}/leadFormResponses/{lead_id}?fields=id,versionedLeadGenFormUrn,"
+        "form:(id,versionId,name,creationLocale,hiddenFields,content)"
+    ]
+    records = output.records("lead_form_responses")
+    assert [(r["form_version"], r["form_name"]) for r in records] == [
+        (1, "Form with written spanish"),
+        (1, "Form with written spanish"),
+    ]
+    assert records[0]["answers"][1]["selected_options"] == ["Rojo"]
 
 
 def test_every_api_call_carries_version_protocol_and_bearer_headers(

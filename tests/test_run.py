@@ -1,4 +1,4 @@
-"""The run object: settings parsed once, the form catalog's loader, and the run's scope."""
+"""The run object: settings parsed once, and the run's scope (the form catalog: test_form_catalog)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,10 @@ import pytest
 import responses
 from singer_sdk.helpers import _state as sdk_state
 
-from tap_linkedin_leads.forms import FormCatalog
+from tap_linkedin_leads.form_catalog import FormCatalog
 from tap_linkedin_leads.run import SYNC_GC_THRESHOLD, Run, RunSettings
 from tests.conftest import API, BASE_CONFIG, add_token, run_tap
 from tests.linkedin_payloads import ACCOUNT_ID, account, collection
-
-if t.TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
 
 NOW = datetime.datetime(2024, 6, 1, tzinfo=datetime.timezone.utc)
 
@@ -135,36 +132,3 @@ def test_an_in_process_sync_gets_the_same_gc_tuning_as_the_cli(
 
     assert seen == [SYNC_GC_THRESHOLD]
     assert gc.get_threshold() == original
-
-
-def _form(form_id: int, version: int) -> dict[str, t.Any]:
-    return {"id": form_id, "versionId": version, "name": f"form {form_id} v{version}"}
-
-
-def test_the_catalog_lists_an_owners_forms_once_for_unknown_versions() -> None:
-    listed: list[Mapping[str, t.Any]] = []
-
-    def loader(owner: Mapping[str, t.Any]) -> Iterable[Mapping[str, t.Any]]:
-        listed.append(owner)
-        return [_form(1, 3), _form(2, 1)]
-
-    catalog = FormCatalog(loader)
-    owner = {"account_id": 5}
-
-    exact, is_exact = catalog.lookup(1, 3, owner)
-    older, older_is_exact = catalog.lookup(1, 2, owner)
-    other, other_is_exact = catalog.lookup(2, 1, {"account_id": 5})
-
-    assert listed == [owner], "one listing per owner and run"
-    assert (exact and exact.name, is_exact) == ("form 1 v3", True)
-    assert (older and older.name, older_is_exact) == ("form 1 v3", False)
-    assert (other and other.name, other_is_exact) == ("form 2 v1", True)
-
-
-def test_a_catalog_without_a_loader_falls_back_to_the_latest_known_version() -> None:
-    catalog = FormCatalog()
-    catalog.add(_form(1, 4))
-
-    assert catalog.lookup(9, 1, {"account_id": 5}) == (None, False)
-    found, exact = catalog.lookup(1, 2, {"account_id": 5})
-    assert (found and found.version, exact) == (4, False)

@@ -302,12 +302,12 @@ def _batch(call: Call, ids: list[str], lookup: Any) -> JsonDict:
     return {"results": results, "statuses": {}, "errors": failures}
 
 
-def _decorate_lead(call: Call, index: int, lead: JsonDict) -> JsonDict:
+def _decorate_lead(call: Call, index: int, lead: JsonDict, *, by_id: bool = False) -> JsonDict:
     """Add projection-only decorations (``form``, ``leadMetadataInfo``) when asked for."""
     projection = call.projection
     if projection is None:
         return lead
-    if "form" in projection:
+    if "form" in projection and (call.options.lead_get_embeds_form or not by_id):
         lead["form"] = call.data.form_versions[call.data.lead_form_version(index)]
     campaign_urn = lead.get("leadMetadata", {}).get("sponsoredLeadMetadata", {}).get("campaign")
     if "leadMetadataInfo" in projection and campaign_urn:
@@ -326,7 +326,18 @@ def _lookup_lead(call: Call, raw_id: str) -> JsonDict:
     form = call.data.lead_form_record(index)
     if form.owner_id in call.forbidden:
         raise call.denied("leadFormResponses", "GET")
-    return _decorate_lead(call, index, call.data.lead(index))
+    refusal = call.options.lead_get_refusal
+    if refusal is None and call.data.lead_form_version(index) in (
+        call.options.lead_get_refused_versions
+    ):
+        refusal = 403
+    if refusal == 400:
+        raise errors.param_invalid("fields", "Projection not allowed for this request")
+    if refusal == 404:
+        raise errors.not_found(f"Lead form response {raw_id!r} not found")
+    if refusal is not None:
+        raise call.denied("leadFormResponses", "GET")
+    return _decorate_lead(call, index, call.data.lead(index), by_id=True)
 
 
 def lead_form_response(call: Call, raw_id: str) -> JsonDict:

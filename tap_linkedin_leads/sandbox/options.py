@@ -70,6 +70,13 @@ class ServerOptions:
             known from community code only); off, it answers 404 like an unknown path.
         time_range_bounds: Which ``submittedAtTimeRange`` bounds include their millisecond
             (UNCONFIRMED): ``[)`` start inclusive and end exclusive, ``[]``, ``(]``, ``()``.
+        lead_get_refusal: Status (400, 403 or 404) that every lead read by id answers
+            (``GET /leadFormResponses/{id}``, and each id of a batch get), as if LinkedIn
+            did not serve that read to the app; ``None`` serves it.
+        lead_get_refused_versions: (form id, version) pairs whose leads answer 403 (or
+            ``lead_get_refusal``) when read by id, while other leads are served.
+        lead_get_embeds_form: Whether a lead read by id with ``fields=...form:(...)``
+            embeds its form version; off, the answer has no ``form``.
         max_query_length: Longest query string before 414 (LinkedIn documents 4 KB).
         require_protocol_header: 400 without ``X-Restli-Protocol-Version: 2.0.0``.
     """
@@ -90,6 +97,9 @@ class ServerOptions:
     max_time_range_days: int | None = None
     time_range_bounds: TimeRangeBounds = "[)"
     serve_account_get: bool = True
+    lead_get_refusal: int | None = None
+    lead_get_refused_versions: frozenset[tuple[int, int]] = frozenset()
+    lead_get_embeds_form: bool = True
     max_query_length: int = 4096
     require_protocol_header: bool = True
 

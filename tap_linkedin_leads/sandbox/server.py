@@ -180,6 +180,9 @@ class SandboxServer:
         max_time_range_days: int | None = None,
         time_range_bounds: TimeRangeBounds = "[)",
         serve_account_get: bool = True,
+        lead_get_refusal: int | None = None,
+        lead_get_refused_versions: Iterable[tuple[int, int]] = (),
+        lead_get_embeds_form: bool = True,
         refresh_error_style: RefreshErrorStyle = "invalid_request",
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
@@ -212,6 +215,11 @@ class SandboxServer:
             time_range_bounds: Which ``submittedAtTimeRange`` bounds include their
                 millisecond: ``[)`` (default), ``[]``, ``(]`` or ``()``.
             serve_account_get: Serve ``GET /adAccounts/{id}`` (off: 404 as an unknown path).
+            lead_get_refusal: Status (400, 403, 404) every lead read by id answers.
+            lead_get_refused_versions: (form id, version) whose leads answer 403 (or
+                ``lead_get_refusal``) when read by id.
+            lead_get_embeds_form: Embed the form in a lead read by id when the projection
+                asks for it (off: the answer has no ``form``).
             refresh_error_style: Body for a bad refresh token: ``invalid_request`` or
                 ``invalid_grant``.
             client_id: The OAuth client id the token endpoint expects.
@@ -241,6 +249,9 @@ class SandboxServer:
             max_time_range_days=max_time_range_days,
             time_range_bounds=time_range_bounds,
             serve_account_get=serve_account_get,
+            lead_get_refusal=lead_get_refusal,
+            lead_get_refused_versions=frozenset(lead_get_refused_versions),
+            lead_get_embeds_form=lead_get_embeds_form,
         )
         self.tokens = TokenStore(
             clock=self._clock,

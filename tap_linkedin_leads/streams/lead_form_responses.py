@@ -7,6 +7,7 @@ import typing as t
 from typing_extensions import override
 
 from tap_linkedin_leads.answers import resolve_answers
+from tap_linkedin_leads.errors import AccessDeniedError, NotFoundError, RequestRejectedError
 from tap_linkedin_leads.leads import (
     derive_lead_fields,
     format_submitted_at,
@@ -14,7 +15,8 @@ from tap_linkedin_leads.leads import (
     to_epoch_ms,
 )
 from tap_linkedin_leads.pagination import OffsetPaginator
-from tap_linkedin_leads.restli import Projection
+from tap_linkedin_leads.payload import payload_of
+from tap_linkedin_leads.restli import Projection, encode_leaf
 from tap_linkedin_leads.schemas import LEAD_FORM_RESPONSE_SCHEMA
 from tap_linkedin_leads.streams.ad_accounts import AdAccountsStream
 from tap_linkedin_leads.streams.owners import OwnerStream, owner_only
@@ -23,20 +25,18 @@ if t.TYPE_CHECKING:
     import datetime
     from collections.abc import Iterable, Mapping
 
+    import requests
     from singer_sdk.helpers.types import Context
 
-    from tap_linkedin_leads.errors import RequestRejectedError
-    from tap_linkedin_leads.forms import CompiledForm
     from tap_linkedin_leads.restli import RestliValue
 
 __all__ = ["LeadFormResponsesStream"]
 
-#: Every lead field the tap reads, plus the definition of the form version the lead was
-#: submitted on. A projection returns only what it names, so the list is complete.
-LEAD_PROJECTION = Projection(
-    "id,owner,leadType,versionedLeadGenFormUrn,submitter,submittedAt,testLead,"
-    "leadMetadata,associatedEntity,formResponse,"
-    "form:(id,versionId,name,creationLocale,hiddenFields,content)"
+#: Lead pages carry no ``fields`` projection: LinkedIn then returns each lead's own fields,
+#: and the form versions come from the run's catalog. Only a lead read alone to learn an
+#: unlisted form version asks for its form embedded; its URN says which version that is.
+FORM_OF_LEAD = Projection(
+    "id,versionedLeadGenFormUrn,form:(id,versionId,name,creationLocale,hiddenFields,content)"
 )
 
 DAY_MS = 86_400_000
@@ -77,7 +77,6 @@ class LeadFormResponsesStream(OwnerStream):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         """Track forms whose unknown questions were already reported this run."""
         super().__init__(*args, **kwargs)
-        self._use_projection = True
         self._max_span_ms: int | None = None
         self._warned_forms: set[tuple[int, int | None]] = set()
 
@@ -212,22 +211,16 @@ class LeadFormResponsesStream(OwnerStream):
     @override
     def adapt_to_rejection(self, exc: RequestRejectedError) -> bool:
         # A 400 that names the time range means the span is too long (the caller splits
-        # the window); one about the page size lowers it; any other is taken, once, as a
-        # refusal of the ``fields`` projection.
+        # the window); one about the page size lowers it.
         said = exc.linkedin_message.lower()
         if any(word in said for word in ("submittedat", "time range", "timerange", "date range")):
             raise _SpanRejectedError(exc) from None
-        if super().adapt_to_rejection(exc):
-            return True
-        if not self._use_projection:
-            return False
-        self.logger.warning(
-            "LinkedIn rejected the `fields` projection that embeds each lead's form "
-            "version; continuing without it (answers on older form versions are then "
-            "resolved against the latest version of their form)."
-        )
-        self._use_projection = False
-        return True
+        return super().adapt_to_rejection(exc)
+
+    @override
+    def request_path(self, context: Context | None) -> str:
+        lead_id = (context or {}).get("_lead_id")
+        return f"{self.path}/{encode_leaf(lead_id)}" if lead_id else self.path
 
     @override
     def request_query(
@@ -236,6 +229,8 @@ class LeadFormResponsesStream(OwnerStream):
         next_page_token: t.Any,
     ) -> Mapping[str, RestliValue | None]:
         ctx = context or {}
+        if "_lead_id" in ctx:
+            return {"fields": FORM_OF_LEAD}
         start_ms, end_ms = ctx["_window"]
         return {
             "q": "owner",
@@ -243,45 +238,53 @@ class LeadFormResponsesStream(OwnerStream):
             "leadType": {"leadType": str(ctx.get("leadType") or "SPONSORED")},
             "limitedToTestLeads": bool(ctx["_limited_to_test_leads"]),
             "submittedAtTimeRange": {"start": start_ms, "end": end_ms},
-            "fields": LEAD_PROJECTION if self._use_projection else None,
             "start": next_page_token or 0,
             "count": self.page_size,
         }
 
-    def _form_for(
-        self,
-        record: dict[str, t.Any],
-        embedded: object,
-        context: Context | None,
-    ) -> CompiledForm | None:
-        """The compiled form version a lead was submitted on; fetched once per owner."""
-        form_id, version = record.get("form_id"), record.get("form_version")
-        if not isinstance(form_id, int):
+    @override
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
+        payload = payload_of(response)
+        if isinstance(payload, dict) and "elements" not in payload and "id" in payload:
+            return [payload]  # One lead read by id.
+        return self.elements(response)
+
+    def lead_with_form(self, owner: Mapping[str, t.Any], lead_id: str) -> dict[str, t.Any] | None:
+        """One lead of ``owner`` read by id with its form embedded; ``None`` if refused.
+
+        The form catalog calls this once per form version that ``leadForms`` did not give.
+        """
+        context = {**owner, "_lead_id": lead_id}
+        try:
+            return next(iter(self.request_records(context)), None)
+        except (AccessDeniedError, NotFoundError, RequestRejectedError) as exc:
+            status = {AccessDeniedError: 403, NotFoundError: 404}.get(type(exc), 400)
+            self.logger.info(
+                "LinkedIn refused to read a lead of %s with its form embedded (HTTP %d).",
+                self.owner_label(context),
+                status,
+            )
             return None
-        catalog = self.run.forms
-        if (
-            isinstance(embedded, dict)
-            and embedded.get("content")
-            and not catalog.exact(form_id, version)
-        ):
-            return catalog.add({**embedded, "id": form_id}, version)
-        compiled, exact = catalog.lookup(form_id, version, owner_only(context))
-        if compiled is not None and not exact:
-            self._warn_once(form_id, version, "its version is unknown; the latest is used")
-        return compiled
 
     def _make_readable(self, record: dict[str, t.Any], context: Context | None) -> None:
-        embedded = record.pop("form", None)
         derive_lead_fields(record)
-        form = self._form_for(record, embedded, context)
+        urn = record.get("versionedLeadGenFormUrn")
+        lead_id = record.get("id")
+        resolved = self.run.forms.resolve(
+            urn if isinstance(urn, str) else None,
+            lead_id if isinstance(lead_id, str) else None,
+            owner_only(context),
+        )
+        record["form_id"], record["form_version"] = resolved.form_id, resolved.version
+        form = resolved.form
         unknown = resolve_answers(record, form)
-        if form is None:
-            self._warn_once(record.get("form_id"), record.get("form_version"), "it was not found")
-        elif unknown:
+        if resolved.problem is not None:
+            self._warn_once(resolved.form_id, resolved.version, resolved.problem)
+        elif unknown and form is not None:
             self._warn_once(
                 form.form_id,
-                record.get("form_version"),
-                f"{len(unknown)} answered question(s) are not in it",
+                resolved.version,
+                f"{len(unknown)} answered question(s) are not in it and keep their raw ids",
             )
 
     @override
@@ -301,7 +304,7 @@ class LeadFormResponsesStream(OwnerStream):
             return
         self._warned_forms.add(key)
         self.logger.warning(
-            "Lead form %s version %s: %s. Those answers keep their raw question ids.",
+            "Lead form %s version %s: %s.",
             form_id,
             version,
             problem,

@@ -8,9 +8,10 @@ import typing as t
 
 import pytest
 
+from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
 from tests.e2e.postgres import Postgres, running_postgres
 from tests.e2e.tools import MELTANO_REQUIREMENT, pip_requirements, tool_venv
-from tests.integration.conftest import expected_lead_ids, sandbox
+from tests.integration.conftest import sandbox
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

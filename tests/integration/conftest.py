@@ -76,30 +76,6 @@ def run_cli(
     return CliRun(result.returncode, result.stdout, result.stderr)
 
 
-def expected_lead_ids(
-    data: SandboxData,
-    *,
-    account_ids: list[int] | None = None,
-    test_leads: str = "exclude",
-) -> set[str]:
-    """Ground truth: the sponsored leads of the readable accounts, filtered like the tap."""
-    readable = set(account_ids if account_ids is not None else data.visible_account_ids)
-    readable -= set(data.forbidden_account_ids)
-    wanted = set()
-    for lead in data.leads:
-        urn = lead["owner"].get("sponsoredAccount")
-        if not urn or lead["leadType"] != "SPONSORED":
-            continue
-        if int(urn.rsplit(":", 1)[1]) not in readable:
-            continue
-        if (test_leads == "exclude" and lead["testLead"]) or (
-            test_leads == "only" and not lead["testLead"]
-        ):
-            continue
-        wanted.add(lead["id"])
-    return wanted
-
-
 @pytest.fixture
 def sandbox() -> Iterator[Callable[..., SandboxServer]]:
     """Start sandboxes on ephemeral loopback ports; all are stopped after the test."""

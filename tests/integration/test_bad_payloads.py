@@ -22,7 +22,8 @@ import pytest
 
 from tap_linkedin_leads.leads import format_submitted_at
 from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
-from tests.integration.conftest import CliRun, expected_lead_ids, run_cli
+from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
+from tests.integration.conftest import CliRun, run_cli
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,11 +45,14 @@ STREAM_OF = {
 
 
 def _endpoint_of(path: str) -> str | None:
-    """``/rest/adAccounts/5/adCampaigns`` -> ``adCampaigns``."""
+    """``/rest/adAccounts/5/adCampaigns`` -> ``adCampaigns``; a lead read by id is
+    ``leadFormResponses by id``, so page rewrites count finder pages only."""
     parts = [p for p in path.split("/") if p]
     if not parts or parts[0] != "rest":
         return None
     names = [p for p in parts[1:] if p in STREAM_OF]
+    if names == ["leadFormResponses"] and parts[-1] != "leadFormResponses":
+        return "leadFormResponses by id"
     return names[-1] if names else None
 
 

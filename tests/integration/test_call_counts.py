@@ -1,35 +1,31 @@
 """Exact request counts per endpoint, and STATE output that grows linearly with owners.
 
 LinkedIn's daily limits count calls, so the number of calls is part of the tap's contract:
-one call per page per owner (and lead type), forms read once per owner, no per-lead calls,
-and an incremental run with no new leads asks once per owner and lead type. The expected
-numbers are computed from the sandbox data set, not copied from a run: an offset finder
-needs ``ceil(paging.total / count)`` pages (at least one), and ``paging.total`` counts the
-sandbox's withheld slots (``ShortPagePlan.total``), not just the leads.
+one call per page per owner (and lead type), forms read once per owner, one lead read by id
+per older form version the leads name (never one per lead), and an incremental run with no
+new leads asks once per owner and lead type. The expected numbers come from the sandbox's
+oracle (:mod:`tap_linkedin_leads.sandbox.oracle`), computed from the data set, not copied
+from a run.
 """
 
 from __future__ import annotations
 
-import collections
 import datetime
 import json
-import math
 import typing as t
 
-from tap_linkedin_leads.sandbox import SandboxData, ShortPagePlan
+from tap_linkedin_leads.sandbox import SandboxData
+from tap_linkedin_leads.sandbox.oracle import MinimalSync, count_requests
 from tests.integration.conftest import run_cli
 
 if t.TYPE_CHECKING:
+    import collections
     from pathlib import Path
 
-    from tap_linkedin_leads.sandbox import RecordedRequest, SandboxServer
+    from tap_linkedin_leads.sandbox import SandboxServer
 
 PAGE_SIZE = 7
-#: ``pageSize`` the tap sends to the cursor finders; every list below fits in one page.
-SEARCH_PAGE_SIZE = 100
 LOOKBACK_DAYS = 1
-DAY_MS = 86_400_000
-ORGANIC_LEAD_TYPES = ("COMPANY", "EVENT", "ORGANIZATION_PRODUCT")
 
 
 def _iso(ms: int) -> str:
@@ -40,72 +36,8 @@ def _ms(value: str) -> int:
     return int(datetime.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
 
 
-def _pages(total: int, page_size: int) -> int:
-    """Pages a client walks: the first page, then one per ``page_size`` slots."""
-    return max(1, math.ceil(total / page_size))
-
-
-def _label(request: RecordedRequest) -> str:
-    """``token``, the finder's endpoint name, or ``<endpoint> by id`` for (batch) gets."""
-    if request.endpoint == "token":
-        return "token"
-    if "q" in request.query:
-        return str(request.endpoint)
-    return f"{request.endpoint} by id"
-
-
 def _counts(server: SandboxServer) -> collections.Counter[str]:
-    return collections.Counter(_label(r) for r in server.requests)
-
-
-class _Owners:
-    """The owners the tap reads and what a minimal client must ask for each."""
-
-    def __init__(self, data: SandboxData, start_ms: int, end_ms: int) -> None:
-        self.data = data
-        self.start_ms = start_ms
-        self.end_ms = end_ms
-        self.accounts = data.visible_account_ids
-        self.organizations = data.organization_ids
-        self.plan = ShortPagePlan()  # the sandbox default: short pages mid-stream
-
-    def lead_queries(self) -> list[tuple[str, str, dict[str, t.Any]]]:
-        """(owner URN, lead type, STATE context) of every leadFormResponses query."""
-        queries = [
-            (f"urn:li:sponsoredAccount:{a}", "SPONSORED", {"account_id": a}) for a in self.accounts
-        ]
-        queries += [
-            (f"urn:li:organization:{o}", lead_type, {"organization_id": o, "leadType": lead_type})
-            for o in self.organizations
-            for lead_type in ORGANIC_LEAD_TYPES
-        ]
-        return queries
-
-    def expected(self, state: dict[str, t.Any] | None = None) -> collections.Counter[str]:
-        """Minimal requests for a full sync, or for a run from ``state``."""
-        bookmarks = {}
-        if state is not None:
-            for partition in state["bookmarks"]["lead_form_responses"]["partitions"]:
-                key = tuple(sorted(partition["context"].items()))
-                bookmarks[key] = _ms(partition["replication_key_value"])
-        counts: collections.Counter[str] = collections.Counter(token=1)
-        counts["adAccounts"] = _pages(len(self.accounts), SEARCH_PAGE_SIZE)
-        for account_id in self.accounts:
-            campaigns = [c for c in self.data.campaigns if c["account"].endswith(f":{account_id}")]
-            counts["adCampaigns"] += _pages(len(campaigns), SEARCH_PAGE_SIZE)
-        owner_urns = [f"urn:li:sponsoredAccount:{a}" for a in self.accounts]
-        owner_urns += [f"urn:li:organization:{o}" for o in self.organizations]
-        for urn in owner_urns:
-            counts["leadForms"] += _pages(len(self.data.forms_of(urn)), PAGE_SIZE)
-        for urn, lead_type, context in self.lead_queries():
-            bookmark = bookmarks.get(tuple(sorted(context.items())))
-            start = self.start_ms if bookmark is None else bookmark - LOOKBACK_DAYS * DAY_MS
-            window = self.data.lead_window(
-                urn, lead_type, test=False, start_ms=max(start, self.start_ms), end_ms=self.end_ms
-            )
-            slots = self.plan.total(len(window), PAGE_SIZE)
-            counts["leadFormResponses"] += _pages(slots, PAGE_SIZE)
-        return counts
+    return count_requests((r.method, r.endpoint, r.raw_query) for r in server.requests)
 
 
 def _data() -> SandboxData:
@@ -128,16 +60,25 @@ def test_full_and_incremental_runs_make_exactly_the_minimal_calls(
         "page_size": PAGE_SIZE,
         "lookback_window_days": LOOKBACK_DAYS,
     }
-    owners = _Owners(data, _ms(config["start_date"]), data.end_ms)
+    owners = MinimalSync(
+        data,
+        _ms(config["start_date"]),
+        data.end_ms,
+        page_size=PAGE_SIZE,
+        organization_ids=data.organization_ids,
+        lookback_days=LOOKBACK_DAYS,
+    )
 
     full = run_cli(tmp_path, config)
 
     assert full.returncode == 0, full.stderr[-2000:]
-    expected = owners.expected()
+    expected = owners.calls()
     assert _counts(server) == expected
-    # The data set really exercises paging: several lead pages per account, two form pages.
+    # The data set really exercises paging: several lead pages per account, two form pages,
+    # and leads on older form versions, each version read once through one of its leads.
     assert expected["leadFormResponses"] > 3 * len(owners.lead_queries())
-    assert expected["leadForms"] == 2 * (len(owners.accounts) + len(owners.organizations))
+    assert expected["leadForms"] == 2 * len(owners.owner_urns())
+    assert expected["leadFormResponses by id"] >= 3
     assert all(r.status == 200 for r in server.requests)
     assert full.last_state is not None
 
@@ -145,13 +86,15 @@ def test_full_and_incremental_runs_make_exactly_the_minimal_calls(
     incremental = run_cli(tmp_path, config, state=full.last_state)
 
     assert incremental.returncode == 0, incremental.stderr[-2000:]
-    expected_incremental = owners.expected(full.last_state)
+    expected_incremental = owners.calls(full.last_state)
     assert _counts(server) == expected_incremental
-    # No new leads: one leadFormResponses call per owner and lead type, and the same
-    # accounts, campaigns and forms calls as the full run.
+    # No new leads: one leadFormResponses call per owner and lead type, the same accounts,
+    # campaigns and forms calls as the full run, and older versions only for the leads of
+    # the lookback day read again.
     assert expected_incremental["leadFormResponses"] == len(owners.lead_queries())
-    assert {k: v for k, v in expected_incremental.items() if k != "leadFormResponses"} == {
-        k: v for k, v in expected.items() if k != "leadFormResponses"
+    lead_calls = {"leadFormResponses", "leadFormResponses by id"}
+    assert {k: v for k, v in expected_incremental.items() if k not in lead_calls} == {
+        k: v for k, v in expected.items() if k not in lead_calls
     }
 
 

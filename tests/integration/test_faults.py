@@ -23,7 +23,8 @@ import pytest
 
 from tap_linkedin_leads.errors import LEAD_SYNC_PERMISSIONS, DailyLimitError
 from tap_linkedin_leads.sandbox import Fault, RecordedRequest, SandboxData, SandboxServer
-from tests.integration.conftest import CliRun, expected_lead_ids, run_cli
+from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
+from tests.integration.conftest import CliRun, run_cli
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -13,7 +13,8 @@ import pytest
 
 from tap_linkedin_leads.leads import format_submitted_at, parse_datetime, to_epoch_ms
 from tap_linkedin_leads.sandbox import Fault, SandboxData
-from tests.integration.conftest import expected_lead_ids, run_cli
+from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
+from tests.integration.conftest import run_cli
 
 if t.TYPE_CHECKING:
     from pathlib import Path
