@@ -48,9 +48,10 @@ def build_data(args: argparse.Namespace) -> SandboxData:
 
 
 def warm_up(data: SandboxData) -> None:
-    """Build the per-account lead indexes now, so no client run pays for them."""
+    """Build the per-account lead indexes and the lead id map now, so no client pays for them."""
     for account_id in data.visible_account_ids:
         data.lead_window(f"urn:li:sponsoredAccount:{account_id}", SPONSORED, test=False)
+    data.lead_index_by_id("")  # Leads read by id (one per older form version).
 
 
 def _cpu_seconds() -> float:
@@ -72,7 +73,10 @@ def drain(server: SandboxServer, log_limit: int, cpu_before: float) -> dict[str,
     recorded = server.requests
     server.clear_requests()
     return {
-        "requests": [[r.method, r.path, r.raw_query, r.status, r.endpoint] for r in recorded],
+        "requests": [
+            [r.method, r.path, r.raw_query, r.status, r.endpoint, r.response_bytes]
+            for r in recorded
+        ],
         "log_full": len(recorded) >= log_limit,
         "cpu_s": round(_cpu_seconds() - cpu_before, 3),
         "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typing as t
 
 if t.TYPE_CHECKING:
-    from tap_linkedin_leads.forms import CompiledForm
+    from tap_linkedin_leads.forms import CompiledForm, CompiledQuestion
 
 __all__ = ["PREDEFINED_FIELDS", "contact_key", "resolve_answers"]
 
@@ -48,8 +48,30 @@ def contact_key(predefined_field: str) -> str:
     return predefined_field.lower()
 
 
-def _dict(value: object) -> dict[str, t.Any]:
-    return value if isinstance(value, dict) else {}
+_NO_QUESTIONS: dict[int, CompiledQuestion] = {}
+_NO_CONSENTS: dict[int, str | None] = {}
+
+
+def _answer_parts(
+    details: object, question: CompiledQuestion | None
+) -> tuple[str | None, list[t.Any] | None, list[str | None] | None]:
+    """(text, selected option ids, their labels) of one ``answerDetails``."""
+    if type(details) is not dict:
+        return None, None, None
+    text = None
+    text_answer = details.get("textQuestionAnswer")
+    if type(text_answer) is dict:
+        text = text_answer.get("answer")
+        if type(text) is not str:
+            text = None
+    choice = details.get("multipleChoiceAnswer")
+    option_ids = choice.get("options") if type(choice) is dict else None
+    if type(option_ids) is not list:
+        return text, None, None
+    if question is None:
+        return text, option_ids, [None] * len(option_ids)
+    options = question.options
+    return text, option_ids, [options.get(o) if type(o) is int else None for o in option_ids]
 
 
 def resolve_answers(
@@ -59,56 +81,71 @@ def resolve_answers(
     """Add the readable fields to ``record``; return question ids the form does not know.
 
     An answer whose question is unknown keeps its raw id and value; the caller warns,
-    naming the form (never the answer, which is personal data).
+    naming the form (never the answer, which is personal data). This runs once per lead,
+    so it checks types with ``type(...) is`` and looks each question up once.
     """
-    response = _dict(record.get("formResponse"))
-    questions = form.questions if form else {}
+    response = record.get("formResponse")
+    if type(response) is not dict:
+        response = {}
+    questions = form.questions if form is not None else _NO_QUESTIONS
     answers: list[dict[str, t.Any]] = []
     contact: dict[str, str | None] = {}
     unknown: list[int] = []
-    for answer in response.get("answers") or []:
-        if not isinstance(answer, dict):
+    for answer in response.get("answers") or ():
+        if type(answer) is not dict:
             continue
         question_id = answer.get("questionId")
-        question = questions.get(question_id) if isinstance(question_id, int) else None
-        if question is None and isinstance(question_id, int):
-            unknown.append(question_id)
-        details = _dict(answer.get("answerDetails"))
-        text = _dict(details.get("textQuestionAnswer")).get("answer")
-        choice = details.get("multipleChoiceAnswer")
-        option_ids = _dict(choice).get("options") if choice is not None else None
-        labels = None
-        if isinstance(option_ids, list):
-            labels = [question.options.get(o) if question else None for o in option_ids]
-        predefined = question.predefined_field if question else None
+        question = questions.get(question_id) if type(question_id) is int else None
+        text, option_ids, labels = _answer_parts(answer.get("answerDetails"), question)
+        if question is None:
+            if type(question_id) is int:
+                unknown.append(question_id)
+            answers.append(
+                {
+                    "question_id": question_id,
+                    "question_name": None,
+                    "question_text": None,
+                    "predefined_field": None,
+                    "answer_text": text,
+                    "selected_option_ids": option_ids,
+                    "selected_options": labels,
+                }
+            )
+            continue
         answers.append(
             {
                 "question_id": question_id,
-                "question_name": question.name if question else None,
-                "question_text": question.text if question else None,
-                "predefined_field": predefined,
-                "answer_text": text if isinstance(text, str) else None,
-                "selected_option_ids": option_ids if isinstance(option_ids, list) else None,
+                "question_name": question.name,
+                "question_text": question.text,
+                "predefined_field": question.predefined_field,
+                "answer_text": text,
+                "selected_option_ids": option_ids,
                 "selected_options": labels,
             }
         )
-        if predefined:
-            value = text if isinstance(text, str) else None
+        if question.contact_key is not None:
+            value = text
             if value is None and labels:
                 value = ", ".join(label for label in labels if label)
-            contact[contact_key(predefined)] = value
-    consent_texts = form.consents if form else {}
-    record["form_name"] = form.name if form else None
+            contact[question.contact_key] = value
+    record["form_name"] = form.name if form is not None else None
     record["answers"] = answers
-    record["consents"] = [
-        {
-            "consent_id": item.get("consentId"),
-            "consent_text": consent_texts.get(item.get("consentId")),  # type: ignore[arg-type]
-            "accepted": item.get("accepted"),
-        }
-        for item in response.get("consentResponses") or []
-        if isinstance(item, dict)
-    ]
-    record["hidden_fields"] = list(form.hidden_fields) if form else []
+    record["consents"] = _consents(response, form.consents if form is not None else _NO_CONSENTS)
+    record["hidden_fields"] = list(form.hidden_fields) if form is not None else []
     record["contact"] = contact
     return unknown
+
+
+def _consents(response: dict[str, t.Any], texts: dict[int, str | None]) -> list[dict[str, t.Any]]:
+    """``consentResponses`` with the text of each consent."""
+    return [
+        {
+            "consent_id": item.get("consentId"),
+            "consent_text": texts.get(item["consentId"])
+            if type(item.get("consentId")) is int
+            else None,
+            "accepted": item.get("accepted"),
+        }
+        for item in response.get("consentResponses") or ()
+        if type(item) is dict
+    ]

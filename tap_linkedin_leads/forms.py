@@ -10,6 +10,8 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass, field
 
+from tap_linkedin_leads.answers import contact_key
+
 __all__ = [
     "CompiledForm",
     "CompiledQuestion",
@@ -65,6 +67,8 @@ class CompiledQuestion:
     predefined_field: str | None
     #: Option id -> label, for multiple-choice questions.
     options: dict[int, str | None] = field(default_factory=dict)
+    #: The ``contact`` property of a predefined field, e.g. ``work_email``.
+    contact_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ class CompiledForm:
                 text=localized_text(question.get("question"), locale),
                 predefined_field=predefined if isinstance(predefined, str) else None,
                 options=options,
+                contact_key=contact_key(predefined) if isinstance(predefined, str) else None,
             )
         legal = _mapping(content.get("legalInfo"))
         consents = {

@@ -30,10 +30,26 @@ def to_epoch_ms(moment: datetime.datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
 
+_DAY_MS = 86_400_000
+#: ``2024-01-31T`` by days since the epoch: leads of a run fall on a few hundred days.
+_DAY_PREFIXES: dict[int, str] = {}
+
+
 def format_submitted_at(epoch_ms: int) -> str:
-    """``2024-01-31T12:00:00.123+00:00`` for an epoch-millisecond time."""
-    moment = _EPOCH + datetime.timedelta(milliseconds=epoch_ms)
-    return moment.isoformat(timespec="milliseconds")
+    """``2024-01-31T12:00:00.123+00:00`` for an epoch-millisecond time.
+
+    Runs once per lead, so the date part is computed once per day and the time of day with
+    integer arithmetic; the result is what ``datetime.isoformat`` gives.
+    """
+    day, ms_of_day = divmod(epoch_ms, _DAY_MS)
+    prefix = _DAY_PREFIXES.get(day)
+    if prefix is None:
+        date = (_EPOCH + datetime.timedelta(days=day)).date()
+        prefix = _DAY_PREFIXES[day] = f"{date.isoformat()}T"
+    seconds, millis = divmod(ms_of_day, 1000)
+    minutes, second = divmod(seconds, 60)
+    hour, minute = divmod(minutes, 60)
+    return f"{prefix}{hour:02d}:{minute:02d}:{second:02d}.{millis:03d}+00:00"
 
 
 def parse_datetime(value: object) -> datetime.datetime | None:
@@ -62,20 +78,49 @@ def parse_datetime(value: object) -> datetime.datetime | None:
     )
 
 
+class _UrnIds:
+    """Ids of one kind of URN, each parsed once per run.
+
+    Owners, campaigns and creatives repeat from lead to lead, so most leads cost a
+    dictionary lookup instead of a parse.
+    """
+
+    #: Distinct URNs kept; beyond that the memo starts again (memory stays bounded).
+    LIMIT = 100_000
+
+    def __init__(self, entity: str) -> None:
+        self._entity = entity
+        self._ids: dict[str, int | None] = {}
+
+    def __call__(self, urn: object) -> int | None:
+        if type(urn) is not str:
+            return None
+        try:
+            return self._ids[urn]
+        except KeyError:
+            if len(self._ids) >= self.LIMIT:
+                self._ids.clear()
+            found = self._ids[urn] = parse_urn_id(urn, self._entity)
+            return found
+
+
+_account_id = _UrnIds("sponsoredAccount")
+_organization_id = _UrnIds("organization")
+_campaign_id = _UrnIds("sponsoredCampaign")
+_creative_id = _UrnIds("sponsoredCreative")
+
+
 def owner_ids(owner: object) -> tuple[int | None, int | None]:
     """(ad account id, organization id) from LinkedIn's owner union."""
-    if not isinstance(owner, dict):
+    if type(owner) is not dict:
         return None, None
-    return (
-        parse_urn_id(owner.get("sponsoredAccount"), "sponsoredAccount"),
-        parse_urn_id(owner.get("organization"), "organization"),
-    )
+    return _account_id(owner.get("sponsoredAccount")), _organization_id(owner.get("organization"))
 
 
 def _nested(record: t.Mapping[str, t.Any], *path: str) -> t.Any:
     value: t.Any = record
     for key in path:
-        if not isinstance(value, dict):
+        if type(value) is not dict:
             return None
         value = value.get(key)
     return value
@@ -87,18 +132,10 @@ def derive_lead_fields(record: dict[str, t.Any]) -> dict[str, t.Any]:
     ``form_id`` and ``form_version`` come from the form catalog, which parses the URN once.
     """
     submitted = record.get("submittedAt")
-    record["submitted_at"] = (
-        format_submitted_at(submitted)
-        if isinstance(submitted, int) and not isinstance(submitted, bool)
-        else None
-    )
+    record["submitted_at"] = format_submitted_at(submitted) if type(submitted) is int else None
     record["account_id"], record["organization_id"] = owner_ids(record.get("owner"))
-    record["campaign_id"] = parse_urn_id(
-        _nested(record, "leadMetadata", "sponsoredLeadMetadata", "campaign"),
-        "sponsoredCampaign",
+    record["campaign_id"] = _campaign_id(
+        _nested(record, "leadMetadata", "sponsoredLeadMetadata", "campaign")
     )
-    record["creative_id"] = parse_urn_id(
-        _nested(record, "associatedEntity", "associatedCreative"),
-        "sponsoredCreative",
-    )
+    record["creative_id"] = _creative_id(_nested(record, "associatedEntity", "associatedCreative"))
     return record

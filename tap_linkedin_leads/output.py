@@ -5,6 +5,11 @@ one bookmark per owner, so with many owners those messages would grow with the s
 the owner count. This writer holds a STATE back until the records written since the last
 one outweigh it (or a minute has passed), and always writes the newest one at the end.
 Holding a STATE back is safe: it only ever describes records already written before it.
+
+Other messages are written in chunks rather than flushed one by one (a system call per
+record costs more than encoding it). Every STATE flushes the records before it first, so a
+target never sees a STATE before the records it covers; records lost in a chunk when the
+process is killed come again from the last STATE.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ class ProportionalStateWriter(MsgSpecWriter):
     RECORD_BYTES_PER_STATE_BYTE = 10
     #: ... or once this many seconds have passed, so slow syncs still checkpoint.
     MAX_SECONDS_BETWEEN_STATES = 60.0
+    #: Records and schemas reach stdout in chunks of about this size (or with a STATE).
+    CHUNK_BYTES = 256 * 1024
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         """Start with nothing written and nothing held."""
@@ -40,13 +47,18 @@ class ProportionalStateWriter(MsgSpecWriter):
         self._bytes_since_state = 0
         self._last_state_at = clock()
         self._pending: bytes | None = None
+        self._chunk: list[bytes] = []
+        self._chunk_bytes = 0
 
     @override
     def write_message(self, message: Message) -> None:
         line = bytes(self.format_message(message))
         if not isinstance(message, StateMessage):
             self._bytes_since_state += len(line)
-            self._write(line)
+            self._chunk.append(line)
+            self._chunk_bytes += len(line)
+            if self._chunk_bytes >= self.CHUNK_BYTES:
+                self.flush()
             return
         due = self._bytes_since_state >= self.RECORD_BYTES_PER_STATE_BYTE * len(line)
         overdue = self._clock() - self._last_state_at >= self.MAX_SECONDS_BETWEEN_STATES
@@ -56,17 +68,24 @@ class ProportionalStateWriter(MsgSpecWriter):
             self._pending = line
 
     def flush_pending_state(self) -> None:
-        """Write the newest held STATE, if any (at the end of a sync, or before failing)."""
+        """Write the records and the newest held STATE (at the end of a run, or on failing)."""
         if self._pending is not None:
             self._write_state(self._pending)
+        else:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the records held in the current chunk."""
+        if self._chunk:
+            sys.stdout.buffer.write(b"".join(self._chunk))
+            self._chunk.clear()
+            self._chunk_bytes = 0
+        sys.stdout.flush()
 
     def _write_state(self, line: bytes) -> None:
         self._pending = None
         self._bytes_since_state = 0
         self._last_state_at = self._clock()
-        self._write(line)
+        self._chunk.append(line)
+        self.flush()
 
-    @staticmethod
-    def _write(line: bytes) -> None:
-        sys.stdout.buffer.write(line)
-        sys.stdout.flush()

@@ -178,3 +178,13 @@ def test_leads_linkedin_returns_outside_the_asked_window_are_still_emitted(
     assert [i.rsplit("-", 1)[1] for i in ids] == ["1", "2"]
     partitions = output.last_state["bookmarks"]["lead_form_responses"]["partitions"]
     assert partitions[0]["replication_key_value"] <= end, "the bookmark stays in the window"
+
+
+def test_submitted_at_is_the_iso_format_with_milliseconds_and_utc_offset() -> None:
+    epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+    moments = [0, 1, 999, 59_999, 86_399_999, 86_400_000, 1_704_067_200_000, 1_689_894_599_288]
+    moments += [951_782_400_123, 1_709_164_800_001, -1, -86_400_001, 4_102_444_799_999]
+    for ms in moments:
+        expected = (epoch + datetime.timedelta(milliseconds=ms)).isoformat(timespec="milliseconds")
+        assert format_submitted_at(ms) == expected, ms
+    assert format_submitted_at(1_689_894_599_288) == "2023-07-20T23:09:59.288+00:00"

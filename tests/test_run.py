@@ -1,4 +1,4 @@
-"""The run object: settings parsed once, and the run's scope (the form catalog: test_form_catalog)."""
+"""The run object: settings parsed once, and the scope a sync runs in."""
 
 from __future__ import annotations
 

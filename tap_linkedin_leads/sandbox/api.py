@@ -352,6 +352,7 @@ class SandboxApi:
             tunneled=tunneled,
             fault=fault_kind,
             timestamp=self.clock(),
+            response_bytes=0 if response.drop else len(response.body),
         )
         self.log.append(record)
         logger.debug(

@@ -65,6 +65,7 @@ class RecordedRequest:
         tunneled: True for ``POST`` + ``X-HTTP-Method-Override: GET``.
         fault: Kind of the fault that shaped the answer, if any.
         timestamp: Server clock when the request was handled.
+        response_bytes: Length of the response body the sandbox built (0 when dropped).
     """
 
     method: str
@@ -78,6 +79,7 @@ class RecordedRequest:
     tunneled: bool = False
     fault: str | None = None
     timestamp: float = 0.0
+    response_bytes: int = 0
 
     def __getitem__(self, key: str) -> Any:
         """Dict-style access (``record["status"]``) for convenience."""

@@ -77,10 +77,27 @@ def _lead_calls_per_account(requests: list[RecordedRequest]) -> dict[int, int]:
     """Lead finder calls per ad account, in the order the accounts were synced."""
     calls: dict[int, int] = {}
     for request in requests:
-        if request.endpoint == "leadFormResponses":
+        if request.endpoint == "leadFormResponses" and "q" in request.query:
             owner = int(request.query["owner"]["sponsoredAccount"].rsplit(":", 1)[1])
             calls[owner] = calls.get(owner, 0) + 1
     return calls
+
+
+def _position_of_lead_page(requests: list[RecordedRequest], account: int, page: int) -> int:
+    """1-based position, among all leadFormResponses calls (reads by id included, as the
+    sandbox's faults count them), of the ``page``-th finder page of ``account``."""
+    position = pages = 0
+    for request in requests:
+        if request.endpoint != "leadFormResponses":
+            continue
+        position += 1
+        owner = request.query.get("owner", {}).get("sponsoredAccount", "")
+        if "q" in request.query and owner.endswith(f":{account}"):
+            pages += 1
+            if pages == page:
+                return position
+    msg = f"account {account} has no page {page}"
+    raise AssertionError(msg)
 
 
 def _by_id(run: CliRun, stream: str) -> dict[t.Any, dict[str, t.Any]]:
@@ -408,11 +425,9 @@ def test_daily_limit_stops_with_one_line_and_the_next_run_resumes(
     calls = _lead_calls_per_account(clean.requests)
     first_account, second_account = list(calls)[:2]
     assert calls[second_account] >= 2
+    at_call = _position_of_lead_page(clean.requests, second_account, 2)
     server = sandbox(
-        data,
-        faults=[
-            Fault("daily_limit", endpoint="leadFormResponses", at_call=calls[first_account] + 2)
-        ],
+        data, faults=[Fault("daily_limit", endpoint="leadFormResponses", at_call=at_call)]
     )
     config = _config(server)
 

@@ -335,3 +335,76 @@ def test_single_and_batch_get(api: Api, data: SandboxData) -> None:
     batch = api.get("leadFormResponses", f"ids=List({lead['id']},{other['id']},nope-1)").json()
     assert batch["results"] == {lead["id"]: lead, other["id"]: other}
     assert batch["errors"]["nope-1"]["status"] == 404
+
+
+LEAD_FIELDS = {
+    "id",
+    "owner",
+    "leadType",
+    "versionedLeadGenFormUrn",
+    "submitter",
+    "submittedAt",
+    "testLead",
+    "leadMetadata",
+    "associatedEntity",
+    "formResponse",
+}
+FORM_OF_LEAD = "id,versionedLeadGenFormUrn,form:(id,versionId,name,content)"
+
+
+def test_a_lead_page_without_fields_carries_the_leads_own_fields_only(
+    api: Api, account: int
+) -> None:
+    body = api.leads(account_owner(account), count=50)
+    assert body["elements"]
+    assert all(set(lead) == LEAD_FIELDS for lead in body["elements"])
+
+
+def test_a_lead_read_by_id_embeds_its_own_form_version(api: Api, data: SandboxData) -> None:
+    older = next(lead for lead in data.leads if lead["versionedLeadGenFormUrn"].endswith(",1)"))
+    answer = api.get(f"leadFormResponses/{older['id']}", f"fields={FORM_OF_LEAD}").json()
+    assert set(answer) == {"id", "versionedLeadGenFormUrn", "form"}
+    form = answer["form"]
+    assert versioned_form_urn(form["id"], form["versionId"]) == older["versionedLeadGenFormUrn"]
+    version = data.form_versions[(form["id"], form["versionId"])]
+    assert form == {k: version[k] for k in ("id", "versionId", "name", "content")}
+
+
+@pytest.mark.parametrize("status", [400, 403, 404])
+def test_lead_reads_by_id_can_be_refused(
+    data: SandboxData, session: requests.Session, status: int
+) -> None:
+    lead = data.leads[3]
+    with SandboxServer(data, lead_get_refusal=status) as server:
+        api = Api(server, session)
+        single = api.get(f"leadFormResponses/{lead['id']}", f"fields={FORM_OF_LEAD}")
+        batch = api.get("leadFormResponses", f"ids=List({lead['id']})").json()
+    assert single.status_code == status
+    assert single.json()["status"] == status
+    assert batch["results"] == {}
+    assert batch["errors"][lead["id"]]["status"] == status
+
+
+def test_lead_reads_by_id_can_be_refused_for_chosen_versions(
+    data: SandboxData, session: requests.Session
+) -> None:
+    refused = data.leads[3]
+    form_id, version = data.lead_form_version(3)
+    served = next(
+        lead for i, lead in enumerate(data.leads) if data.lead_form_version(i) != (form_id, version)
+    )
+    with SandboxServer(data, lead_get_refused_versions=[(form_id, version)]) as server:
+        api = Api(server, session)
+        assert api.get(f"leadFormResponses/{refused['id']}").status_code == 403
+        assert api.get(f"leadFormResponses/{served['id']}").json() == served
+
+
+def test_a_lead_read_by_id_can_come_without_its_form(
+    data: SandboxData, session: requests.Session
+) -> None:
+    lead = data.leads[3]
+    with SandboxServer(data, lead_get_embeds_form=False) as server:
+        answer = Api(server, session).get(
+            f"leadFormResponses/{lead['id']}", f"fields={FORM_OF_LEAD}"
+        )
+    assert answer.json() == {k: lead[k] for k in ("id", "versionedLeadGenFormUrn")}

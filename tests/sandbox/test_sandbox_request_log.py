@@ -19,9 +19,10 @@ def test_raw_query_is_recorded_exactly(fresh_api: Api, data: SandboxData) -> Non
         f"q=owner&owner={owner}&leadType=(leadType:SPONSORED)&limitedToTestLeads=false"
         "&submittedAtTimeRange=(start:1,end:2)&count=5&start=0"
     )
-    fresh_api.get("leadFormResponses", query)
+    response = fresh_api.get("leadFormResponses", query)
     record = fresh_api.server.requests[-1]
     assert record.raw_query == query
+    assert record.response_bytes == len(response.content) > 0
     assert record.method == "GET"
     assert record.path == "/rest/leadFormResponses"
     assert record.endpoint == "leadFormResponses"
