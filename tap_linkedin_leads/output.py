@@ -88,4 +88,3 @@ class ProportionalStateWriter(MsgSpecWriter):
         self._last_state_at = self._clock()
         self._chunk.append(line)
         self.flush()
-
