@@ -20,6 +20,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = [
+    "CREDENTIAL_GROUPS",
     "DEFAULT_API_VERSION",
     "DEFAULT_LEAD_RETENTION_DAYS",
     "MAX_PAGE_SIZE",
@@ -44,6 +45,12 @@ MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 1000
 TEST_LEADS_CHOICES = ("exclude", "include", "only")
 ORGANIC_LEAD_TYPES = ("COMPANY", "EVENT", "ORGANIZATION_PRODUCT")
+#: The ways to authenticate, each the settings it needs together: the refresh-token flow, or a
+#: plain access token. Meltano's ``settings_group_validation`` is written from this.
+CREDENTIAL_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("client_id", "client_secret", "refresh_token"),
+    ("access_token",),
+)
 
 _ACCOUNT_URN = re.compile(r"^urn:li:sponsoredAccount:(\d+)$")
 _ORGANIZATION_URN = re.compile(r"^urn:li:organization:(\d+)$")
