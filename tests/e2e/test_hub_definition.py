@@ -141,34 +141,80 @@ def test_the_definition_has_every_field_the_hub_lists(
     assert all(list(s) == sorted(s) for s in definition["settings"])
 
 
-@pytest.mark.e2e
-def test_meltano_adds_the_extractor_from_the_definition(
-    meltano: Path, definition_file: Path, definition: dict[str, t.Any], tmp_path: Path
-) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "meltano.yml").write_text(
-        "default_environment: dev\nproject_id: 00000000-0000-4000-8000-000000000014\n"
-        "send_anonymous_usage_stats: false\nenvironments:\n- name: dev\n"
-    )
-    env = meltano_env(tmp_path / "sys")
+class _MeltanoProject:
+    """An empty Meltano project in a temporary folder, offline."""
 
-    def run(*args: str) -> str:
+    def __init__(self, meltano: Path, folder: Path) -> None:
+        self.meltano = meltano
+        self.folder = folder / "project"
+        self.folder.mkdir()
+        (self.folder / "meltano.yml").write_text(
+            "default_environment: dev\nproject_id: 00000000-0000-4000-8000-000000000014\n"
+            "send_anonymous_usage_stats: false\nenvironments:\n- name: dev\n"
+        )
+        self.env = meltano_env(folder / "sys")
+
+    def run(self, *args: str, answers: str | None = None) -> str:
         result = subprocess.run(
-            [str(meltano), *args], cwd=project, env=env, stdin=subprocess.DEVNULL,
+            [str(self.meltano), *args], cwd=self.folder, env=self.env, input=answers or "",
             capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
         assert result.returncode == 0, f"meltano {' '.join(args)}:\n{tail(result.stderr)}"
         return result.stdout
 
-    run(
+    def extractor(self) -> dict[str, t.Any]:
+        project = yaml.safe_load((self.folder / "meltano.yml").read_text())
+        (extractor,) = project["plugins"]["extractors"]
+        return t.cast("dict[str, t.Any]", extractor)
+
+
+@pytest.mark.e2e
+def test_meltano_adds_the_extractor_from_the_definition(
+    meltano: Path, definition_file: Path, definition: dict[str, t.Any], tmp_path: Path
+) -> None:
+    project = _MeltanoProject(meltano, tmp_path)
+
+    project.run(
         "add", "extractor", "tap-linkedin-leads", "--from-ref", str(definition_file), "--no-install"
     )
-    listing = run("config", "list", "tap-linkedin-leads")
+    listing = project.run("config", "list", "tap-linkedin-leads")
 
-    added = yaml.safe_load((project / "meltano.yml").read_text())["plugins"]["extractors"][0]
+    added = project.extractor()
     for key in ("name", "namespace", "variant", "pip_url", "executable", "capabilities"):
         assert added[key] == definition[key], key
     assert added["settings"] == definition["settings"]
     assert "Group 1: client_id, client_secret, refresh_token" in listing
     assert "Group 2: access_token" in listing
+
+
+def _readme_custom_answers() -> tuple[str, list[str]]:
+    """The README's ``meltano add --custom`` command and the answers it shows for each prompt."""
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("```bash\nmeltano add --plugin-type extractor --custom", 1)[1]
+    block = block.split("```", 1)[0]
+    command, *prompts = block.strip().splitlines()
+    answers = [line.split(")", 1)[1].strip() for line in prompts if line.startswith("#   (")]
+    return command.strip(), answers
+
+
+@pytest.mark.e2e
+def test_the_readmes_custom_add_answers_are_accepted_by_meltano(
+    meltano: Path, about: dict[str, t.Any], definition: dict[str, t.Any], tmp_path: Path
+) -> None:
+    name, answers = _readme_custom_answers()
+    assert name == "tap-linkedin-leads"
+    project = _MeltanoProject(meltano, tmp_path)
+
+    project.run(
+        "add", "--plugin-type", "extractor", "--custom", name, "--no-install",
+        answers="\n".join(answers) + "\n",
+    )  # fmt: skip
+
+    added = project.extractor()
+    for key in ("namespace", "pip_url", "executable"):
+        assert added[key] == definition[key], key
+    assert set(added["capabilities"]) <= set(definition["capabilities"])
+    settings = {s["name"]: s for s in added["settings"]}
+    assert set(settings) <= set(about["settings"]["properties"])
+    secrets = {n for n, s in about["settings"]["properties"].items() if s.get("secret")}
+    assert {n for n, s in settings.items() if s.get("sensitive")} == secrets
