@@ -29,6 +29,7 @@ from tap_linkedin_leads.errors import (
     RetriesExhaustedError,
     UnreadableRecordError,
 )
+from tap_linkedin_leads.pagination import read_paging
 from tap_linkedin_leads.payload import UnreadableBodyError, parse_payload, payload_of
 from tap_linkedin_leads.restli import RestliValue, encode_query
 
@@ -40,6 +41,7 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context, RequestFunc
 
     from tap_linkedin_leads.auth import LinkedInAuthenticator
+    from tap_linkedin_leads.progress import StreamProgress
     from tap_linkedin_leads.run import Run
 
 __all__ = ["LinkedInStream"]
@@ -124,6 +126,10 @@ class LinkedInStream(RESTStream[t.Any]):
 
     #: Name of the LinkedIn resource, used in messages and request metrics.
     endpoint: str = ""
+    #: What the records are called in progress lines.
+    record_noun: str = "records"
+    #: Log a progress line as each owner is done (else one line for the stream).
+    progress_per_owner: bool = False
 
     # Records are parsed JSON (only JSON types) and derived fields are built with their
     # schema types, so the SDK's conformance pass has nothing to convert; it would cost more
@@ -134,6 +140,9 @@ class LinkedInStream(RESTStream[t.Any]):
         """A stream of ``tap`` that takes its settings and shared parts from ``run``."""
         super().__init__(tap)
         self.run = run
+        self.progress: StreamProgress = run.progress.stream(
+            self.name, noun=self.record_noun, per_owner=self.progress_per_owner
+        )
 
     @override
     @property
@@ -258,6 +267,8 @@ class LinkedInStream(RESTStream[t.Any]):
     def validate_response(self, response: requests.Response) -> None:
         status = response.status_code
         endpoint = self.endpoint or self.name
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
+            self.run.progress.count_rate_limited()
         if status < HTTPStatus.BAD_REQUEST:
             try:
                 parse_payload(response)
@@ -325,6 +336,7 @@ class LinkedInStream(RESTStream[t.Any]):
                     "not an object, so it cannot be synced."
                 )
                 raise UnreadableRecordError(msg)
+        self.progress.page_read(len(elements), read_paging(payload))
         return elements
 
     @override
@@ -335,7 +347,14 @@ class LinkedInStream(RESTStream[t.Any]):
 
     @override
     def request_decorator(self, func: RequestFunc) -> RequestFunc:
-        retrying = super().request_decorator(func)
+        endpoint = self.endpoint or self.name
+
+        def counted(*args: t.Any, **kwargs: t.Any) -> requests.Response:
+            # Inside the retry loop, so each attempt is counted as the call it is.
+            self.run.progress.count_call(endpoint)
+            return func(*args, **kwargs)
+
+        retrying = super().request_decorator(counted)
 
         def give_up_clearly(*args: t.Any, **kwargs: t.Any) -> requests.Response:
             try:
@@ -384,6 +403,7 @@ class LinkedInStream(RESTStream[t.Any]):
 
     @override
     def backoff_handler(self, details: Details) -> None:
+        self.run.progress.count_retry()
         exc = details.get("exception")
         reason = str(exc) if isinstance(exc, RetriableAPIError) else type(exc).__name__
         self.log(

@@ -9,6 +9,7 @@ the page size LinkedIn reports, never by the number of elements received. Cursor
 from __future__ import annotations
 
 import typing as t
+from dataclasses import dataclass
 
 from singer_sdk.pagination import BaseAPIPaginator
 
@@ -17,12 +18,32 @@ from tap_linkedin_leads.payload import payload_of
 if t.TYPE_CHECKING:
     import requests
 
-__all__ = ["CursorPaginator", "OffsetPaginator"]
+__all__ = ["CursorPaginator", "OffsetPaginator", "Paging", "read_paging"]
 
 
 def _elements(payload: t.Any) -> list[t.Any]:
     elements = payload.get("elements") if isinstance(payload, dict) else None
     return elements if isinstance(elements, list) else []
+
+
+@dataclass(frozen=True)
+class Paging:
+    """An offset page's ``paging`` block; a field is ``None`` where it is missing or no int."""
+
+    start: int | None
+    count: int | None
+    total: int | None
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def read_paging(payload: t.Any) -> Paging:
+    """The ``paging`` block of an offset finder's answer."""
+    paging = payload.get("paging") if isinstance(payload, dict) else None
+    paging = paging if isinstance(paging, dict) else {}
+    return Paging(_int(paging.get("start")), _int(paging.get("count")), _int(paging.get("total")))
 
 
 class OffsetPaginator(BaseAPIPaginator[int]):
@@ -40,24 +61,12 @@ class OffsetPaginator(BaseAPIPaginator[int]):
 
     def _paging(self, response: requests.Response) -> tuple[int, int | None]:
         """Return (offset of the next page, total or ``None``) from the ``paging`` block."""
-        payload = payload_of(response)
-        paging = payload.get("paging") if isinstance(payload, dict) else None
-        paging = paging if isinstance(paging, dict) else {}
-        start = paging.get("start")
-        count = paging.get("count")
-        total = paging.get("total")
-        start = (
-            start if isinstance(start, int) and not isinstance(start, bool) else self.current_value
-        )
+        paging = read_paging(payload_of(response))
+        start = self.current_value if paging.start is None else paging.start
         # LinkedIn may cap ``count`` below what was asked for; its echo is the step that
         # neither skips nor repeats elements.
-        step = (
-            count
-            if isinstance(count, int) and not isinstance(count, bool) and count > 0
-            else self._page_size
-        )
-        total = total if isinstance(total, int) and not isinstance(total, bool) else None
-        return start + step, total
+        step = paging.count if paging.count is not None and paging.count > 0 else self._page_size
+        return start + step, paging.total
 
     def get_next(self, response: requests.Response) -> int | None:
         """Offset of the next page."""

@@ -19,6 +19,7 @@ from functools import cached_property
 from typing_extensions import override
 
 from tap_linkedin_leads.leads import parse_datetime
+from tap_linkedin_leads.progress import how_it_ended
 from tap_linkedin_leads.settings import (
     ORGANIC_LEAD_TYPES,
     SETTINGS_SCHEMA,
@@ -32,6 +33,7 @@ if t.TYPE_CHECKING:
 
     from tap_linkedin_leads.auth import LinkedInAuthenticator
     from tap_linkedin_leads.form_catalog import FormCatalog
+    from tap_linkedin_leads.progress import RunProgress
 
 __all__ = ["Run", "RunSettings"]
 
@@ -127,7 +129,7 @@ SDK_STATE_LOGGER = "singer_sdk"
 
 
 class Run:
-    """What the streams of one tap run share: settings, credentials and the form catalog."""
+    """What the streams of one tap run share: settings, credentials, forms and progress."""
 
     def __init__(
         self,
@@ -135,6 +137,7 @@ class Run:
         *,
         authenticator: Callable[[], LinkedInAuthenticator],
         forms: FormCatalog,
+        progress: RunProgress,
         flush_state: Callable[[], None],
     ) -> None:
         """Hold the run's parts; the authenticator is built when first needed.
@@ -143,6 +146,7 @@ class Run:
         """
         self.settings = settings
         self.forms = forms
+        self.progress = progress
         self.flush_state = flush_state
         self._make_authenticator = authenticator
 
@@ -155,16 +159,23 @@ class Run:
     def active(self) -> Iterator[None]:
         """Apply the sync's process-wide tweaks; undo them and flush STATE however it ends.
 
-        The newest STATE describing finished work must reach the output even when the sync
-        stops on an error, the daily limit or a termination signal.
+        The newest STATE describing finished work must reach the output, and one summary
+        line must say what the run did, even when the sync stops on an error, the daily
+        limit or a termination signal (which the SDK turns into ``SystemExit``).
         """
         threshold = gc.get_threshold()
         progress_filter = ResumableProgressFilter()
         logger = logging.getLogger(SDK_STATE_LOGGER)
         gc.set_threshold(*SYNC_GC_THRESHOLD)
         logger.addFilter(progress_filter)
+        self.progress.start()
         try:
             yield
+        except BaseException as exc:
+            self.progress.log_summary(how_it_ended(exc))
+            raise
+        else:
+            self.progress.log_summary(None)
         finally:
             logger.removeFilter(progress_filter)
             gc.set_threshold(*threshold)

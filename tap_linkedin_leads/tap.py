@@ -15,6 +15,7 @@ from tap_linkedin_leads.auth import LinkedInAuthenticator
 from tap_linkedin_leads.errors import LinkedInTapError
 from tap_linkedin_leads.form_catalog import FormCatalog
 from tap_linkedin_leads.output import ProportionalStateWriter
+from tap_linkedin_leads.progress import RunProgress
 from tap_linkedin_leads.run import Run, RunSettings
 from tap_linkedin_leads.settings import SETTINGS_SCHEMA, semantic_errors
 from tap_linkedin_leads.streams import (
@@ -59,6 +60,7 @@ class TapLinkedInLeads(Tap):
             RunSettings.from_config(self.config, started_at=self._started_at),
             authenticator=lambda: LinkedInAuthenticator.from_config(self.config, self.logger),
             forms=FormCatalog(),
+            progress=RunProgress(self.logger),
             flush_state=self._flush_held_state,
         )
 

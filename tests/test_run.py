@@ -12,6 +12,7 @@ import responses
 from singer_sdk.helpers import _state as sdk_state
 
 from tap_linkedin_leads.form_catalog import FormCatalog
+from tap_linkedin_leads.progress import RunProgress
 from tap_linkedin_leads.run import SYNC_GC_THRESHOLD, Run, RunSettings
 from tests.conftest import API, BASE_CONFIG, add_token, run_tap
 from tests.linkedin_payloads import ACCOUNT_ID, account, collection
@@ -27,6 +28,7 @@ def _run(flushed: list[str] | None = None) -> Run:
         RunSettings.from_config({"access_token": "x"}, started_at=NOW),
         authenticator=refuse,
         forms=FormCatalog(),
+        progress=RunProgress(logging.getLogger("tests.run")),
         flush_state=lambda: (flushed if flushed is not None else []).append("flushed"),
     )
 

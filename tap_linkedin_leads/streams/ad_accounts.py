@@ -35,6 +35,7 @@ class AdAccountsStream(LinkedInStream):
 
     name = "ad_accounts"
     endpoint = "adAccounts"
+    record_noun = "ad accounts"
     path = "/adAccounts"
     primary_keys = ("id",)
     replication_key = None
@@ -45,10 +46,19 @@ class AdAccountsStream(LinkedInStream):
         # The root stream drives every owner, so the whole sync runs inside this generator
         # and the run's scope (GC tuning, log filter, STATE flush) wraps it exactly.
         with self.run.active():
-            listed = self.run.settings.account_ids
-            accounts = (
-                self.request_records(None) if listed is None else self._listed_accounts(listed)
-            )
+            settings = self.run.settings
+            accounts: Iterable[dict[str, t.Any]]
+            if settings.account_ids is None:
+                # The whole search first (one listing), so progress can say "3 of 40".
+                accounts = list(self.request_records(None))
+                account_ids = [account["id"] for account in accounts if "id" in account]
+            else:
+                # Each listed account is read right before its owner's streams, so one that
+                # cannot be read stops the run only after the accounts before it are synced.
+                accounts = self._listed_accounts(settings.account_ids)
+                account_ids = list(settings.account_ids)
+            for child in self._synced_children():
+                child.plan_owners(account_ids, settings.organization_ids)
             for account in accounts:
                 record = self.post_process(account, context)
                 if record is None:
@@ -57,15 +67,24 @@ class AdAccountsStream(LinkedInStream):
                 if self.stream_maps[0].get_filter_result(record):
                     self._sync_owner({"account_id": record["id"]})
                 yield record
+                if self.selected:
+                    self.progress.record_emitted()  # The SDK has written it.
             # Company pages are owners too, but not ad accounts: no record of their own.
-            for organization_id in self.run.settings.organization_ids:
+            for organization_id in settings.organization_ids:
                 self._sync_owner({"organization_id": organization_id})
+            self.run.progress.log_stream_totals()
+
+    def _synced_children(self) -> list[OwnerStream]:
+        """The child streams this run syncs, in the SDK's child order."""
+        return [
+            child
+            for child in t.cast("list[OwnerStream]", self.child_streams)
+            if child.selected or child.has_selected_descendents
+        ]
 
     def _sync_owner(self, owner: dict[str, int]) -> None:
         """Sync each selected child stream for one owner, in the SDK's child order."""
-        for child in t.cast("list[OwnerStream]", self.child_streams):
-            if not (child.selected or child.has_selected_descendents):
-                continue
+        for child in self._synced_children():
             for child_context in child.contexts_for(owner):
                 try:
                     child.sync(context=child_context)

@@ -28,6 +28,7 @@ class CampaignsStream(OwnerStream):
 
     name = "campaigns"
     endpoint = "adCampaigns"
+    record_noun = "campaigns"
     path = "/adAccounts/{account_id}/adCampaigns"
     parent_stream_type = AdAccountsStream
     primary_keys = ("id",)
@@ -53,7 +54,7 @@ class CampaignsStream(OwnerStream):
         return CursorPaginator()
 
     @override
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+    def owner_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         # Campaigns only name the ``campaign_id`` of leads. A 404 or 400 here, for an account
         # that was read a moment ago, says the campaign finder is not served (version,
         # product), not that the account is wrong: warn, and let the leads sync.
@@ -67,6 +68,7 @@ class CampaignsStream(OwnerStream):
                 self.owner_label(context),
                 said,
             )
+            self.progress.skip_current("campaign search refused")
 
     @override
     def add_derived_fields(self, row: dict[str, t.Any]) -> None:

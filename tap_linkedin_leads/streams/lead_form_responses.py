@@ -63,6 +63,8 @@ class LeadFormResponsesStream(OwnerStream):
 
     name = "lead_form_responses"
     endpoint = "leadFormResponses"
+    record_noun = "leads"
+    progress_per_owner = True
     path = "/leadFormResponses"
     parent_stream_type = AdAccountsStream
     primary_keys = ("id",)
@@ -90,10 +92,10 @@ class LeadFormResponsesStream(OwnerStream):
         ]
 
     @override
-    def owner_label(self, context: Context | None) -> str:
-        label = super().owner_label(context)
+    def owner_name(self, context: Context | None) -> str:
+        name = super().owner_name(context)
         lead_type = (context or {}).get("leadType")
-        return f"{label}, {lead_type} leads" if lead_type else label
+        return f"{name}, {lead_type} leads" if lead_type else name
 
     @override
     def get_new_paginator(self) -> OffsetPaginator:
@@ -128,7 +130,7 @@ class LeadFormResponsesStream(OwnerStream):
         return {"exclude": [False], "only": [True]}.get(self.run.settings.test_leads, [False, True])
 
     @override
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+    def owner_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         start, end = self.window(context)
         if start >= end:
             self.logger.info(

@@ -27,6 +27,7 @@ class LeadFormsStream(OwnerStream):
 
     name = "lead_forms"
     endpoint = "leadForms"
+    record_noun = "lead forms"
     path = "/leadForms"
     parent_stream_type = AdAccountsStream
     primary_keys = ("id",)
@@ -57,7 +58,7 @@ class LeadFormsStream(OwnerStream):
         }
 
     @override
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+    def owner_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         # Each form is also compiled into the run's catalog, so leads need no second read.
         catalog = self.run.forms
         for form in self.records_for_owner(context):

@@ -16,7 +16,7 @@ from tap_linkedin_leads.errors import AccessDeniedError, NotFoundError, RequestR
 from tap_linkedin_leads.restli import owner_urn
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from singer_sdk.helpers.types import Context
 
@@ -71,13 +71,62 @@ class OwnerStream(LinkedInStream):
         """Contexts to sync for one owner: ad accounts only, unless overridden."""
         return [dict(owner)] if "account_id" in owner else []
 
-    @override
-    def owner_label(self, context: Context | None) -> str:
+    def owner_name(self, context: Context | None) -> str:
+        """The owner in words and ids only: ``ad account 5``, ``organization 7``."""
         context = context or {}
         if "organization_id" in context:
             return f"organization {context['organization_id']}"
-        listed = " (listed in `account_ids`)" if self.run.settings.account_ids else ""
-        return f"ad account {context.get('account_id')}{listed}"
+        return f"ad account {context.get('account_id')}"
+
+    @override
+    def owner_label(self, context: Context | None) -> str:
+        listed = (
+            " (listed in `account_ids`)"
+            if "organization_id" not in (context or {}) and self.run.settings.account_ids
+            else ""
+        )
+        return f"{self.owner_name(context)}{listed}"
+
+    def owner_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        """All records of the owner in ``context`` (each stream says how they are read)."""
+        return self.records_for_owner(context)
+
+    @t.final
+    @override
+    def get_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
+        # One owner's records, counted as they are emitted: the SDK writes each record
+        # before it asks for the next, so once this loop ends they are all in the output.
+        progress = self.progress
+        progress.start_owner(self.owner_name(context))
+        for record in self.owner_records(context):
+            yield record
+            progress.record_emitted()
+        progress.finish_owner(self.owner_bookmark(context))
+
+    def owner_bookmark(self, context: Context | None) -> tuple[str | None, str | None] | None:
+        """(bookmark before, bookmark once the owner is done); ``None`` without bookmarks.
+
+        The SDK promotes the newest value emitted, capped at the signpost, right after the
+        owner's records; the same rule here lets the owner's line say where it stands.
+        """
+        if not self.replication_key:
+            return None
+        state = self.get_context_state(context)
+        before = state.get("replication_key_value")
+        markers = state.get("progress_markers") or {}
+        newest = markers.get("replication_key_value")
+        if newest is None:
+            return before, before
+        signpost = state.get("replication_key_signpost")
+        return before, min(newest, signpost) if signpost else newest
+
+    def plan_owners(self, account_ids: Iterable[int], organization_ids: Iterable[int]) -> None:
+        """Tell the run's progress which owners this stream reads, in order."""
+        owners = [{"account_id": a} for a in account_ids]
+        owners += [{"organization_id": o} for o in organization_ids]
+        self.progress.plan(
+            [self.owner_name(context) for owner in owners for context in self.contexts_for(owner)]
+        )
 
     def owner_union(self, context: Context | None) -> dict[str, RestliValue]:
         """``(sponsoredAccount:<urn>)`` or ``(organization:<urn>)`` for ``context``."""
@@ -111,6 +160,9 @@ class OwnerStream(LinkedInStream):
             if listed:
                 raise
             self.logger.warning("Skipping %s: %s", self.owner_label(context), exc)
+            self.progress.skip_current(
+                "access denied" if isinstance(exc, AccessDeniedError) else "not found"
+            )
 
 
 def owner_only(context: Context | None) -> dict[str, t.Any]:

@@ -253,6 +253,11 @@ def test_no_secret_or_personal_data_at_debug_level(
 
     _assert_outcome(run, scenario)
     _assert_faults_fired(creds.server, scenario)
+    # The progress lines are among what is checked: the run's summary always, and a line
+    # per lead owner when the run got that far.
+    assert ("| Run stopped " if scenario.stops_with else "| Run finished in ") in run.stderr
+    if not scenario.stops_with:
+        assert "| lead_form_responses: ad account " in run.stderr
     if name not in {"refresh-token-revoked", "client-secret-wrong"}:
         assert creds.issued, "access tokens were issued, so their absence is checked"
     assert_nothing_leaked(run, creds, personal_data, succeeded=not scenario.stops_with)

@@ -1,0 +1,353 @@
+"""Progress lines against the sandbox: exact counts per owner and in the run's summary.
+
+The expected numbers come from the sandbox's data set (leads per owner and window, forms,
+campaigns) and from its request log (calls as they arrived), never from the tap's output.
+The sandbox serves full pages here, so an owner with ``n`` leads needs ``ceil(n / count)``
+pages (at least one).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import logging
+import math
+import re
+import signal
+import subprocess
+import sys
+import time
+import typing as t
+
+from tap_linkedin_leads.sandbox import Fault, SandboxData
+from tap_linkedin_leads.sandbox.data import ms_to_iso
+from tap_linkedin_leads.tap import TapLinkedInLeads
+from tests.conftest import capture_stdout
+from tests.integration.conftest import CliRun, run_cli
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    import pytest
+
+    from tap_linkedin_leads.sandbox import SandboxServer
+
+    StartSandbox = Callable[..., SandboxServer]
+
+PAGE_SIZE = 7
+ORGANIC_LEAD_TYPES = ("COMPANY", "EVENT", "ORGANIZATION_PRODUCT")
+_ELAPSED = r"[0-9.]+ s"
+
+
+def _data() -> SandboxData:
+    return SandboxData.generate(seed=41, accounts=3, organizations=1, leads_per_form=9)
+
+
+def _config(server: SandboxServer, **extra: t.Any) -> dict[str, t.Any]:
+    """Accounts listed in the data set's order, so owners come in a known order."""
+    data = server.data
+    return {
+        **server.tap_config(),
+        "account_ids": data.visible_account_ids,
+        "end_date": ms_to_iso(data.end_ms),
+        "organization_ids": data.organization_ids,
+        "page_size": PAGE_SIZE,
+        "retry_backoff_seconds": 0.01,
+        **extra,
+    }
+
+
+class _Owner(t.NamedTuple):
+    name: str
+    context: dict[str, t.Any]
+    leads: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.leads / PAGE_SIZE))
+
+
+def _lead_owners(data: SandboxData) -> list[_Owner]:
+    """Every lead owner in the tap's order, with its (non-test) leads in the window."""
+    owners = []
+    for account_id in data.visible_account_ids:
+        window = data.lead_window(f"urn:li:sponsoredAccount:{account_id}", "SPONSORED", test=False)
+        owners.append(_Owner(f"ad account {account_id}", {"account_id": account_id}, len(window)))
+    for organization_id in data.organization_ids:
+        for lead_type in ORGANIC_LEAD_TYPES:
+            window = data.lead_window(
+                f"urn:li:organization:{organization_id}", lead_type, test=False
+            )
+            owners.append(
+                _Owner(
+                    f"organization {organization_id}, {lead_type} leads",
+                    {"organization_id": organization_id, "leadType": lead_type},
+                    len(window),
+                )
+            )
+    return owners
+
+
+def _messages(run: CliRun) -> list[tuple[str, str]]:
+    """(level, message) of every line the tap logged."""
+    result = []
+    for line in run.stderr.splitlines():
+        parts = line.split(" | ", 3)
+        if len(parts) == 4:
+            result.append((parts[1].strip(), parts[3]))
+    return result
+
+
+def _progress(run: CliRun, stream: str) -> list[str]:
+    return [m for _, m in _messages(run) if m.startswith(f"{stream}: ")]
+
+
+def _bookmarks(state: dict[str, t.Any] | None) -> dict[tuple[tuple[str, t.Any], ...], str]:
+    partitions = ((state or {}).get("bookmarks") or {}).get("lead_form_responses", {})
+    return {
+        tuple(sorted(p["context"].items())): p["replication_key_value"]
+        for p in partitions.get("partitions", [])
+        if "replication_key_value" in p
+    }
+
+
+def _calls(server: SandboxServer) -> str:
+    """``N calls (adAccounts 1, ...)`` from the sandbox's log, in order of first call."""
+    counts = collections.Counter(r.endpoint for r in server.requests if r.endpoint != "token")
+    total = sum(counts.values())
+    return f"{total} calls ({', '.join(f'{e} {n}' for e, n in counts.items())})"
+
+
+def test_each_lead_owner_gets_one_line_with_its_exact_counts_and_final_bookmark(
+    tmp_path: Path, sandbox: StartSandbox
+) -> None:
+    data = _data()
+    server = sandbox(data, short_pages=False)
+    owners = _lead_owners(data)
+
+    run = run_cli(tmp_path, _config(server))
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    bookmarks = _bookmarks(run.last_state)
+    lines = _progress(run, "lead_form_responses")
+    assert len(lines) == len(owners)
+    for position, (owner, line) in enumerate(zip(owners, lines, strict=True), start=1):
+        bookmark = bookmarks.get(tuple(sorted(owner.context.items())))
+        plural = "" if owner.pages == 1 else "s"
+        head = (
+            f"lead_form_responses: {owner.name} ({position} of {len(owners)}) done: "
+            f"{owner.leads} leads emitted from {owner.pages} page{plural} in "
+        )
+        tail = f"; bookmark now {bookmark}." if bookmark else "; no bookmark yet."
+        assert re.fullmatch(re.escape(head) + _ELAPSED + re.escape(tail), line), line
+    # The data set really pages, and has an owner without leads.
+    assert max(o.pages for o in owners) >= 3
+    assert min(o.leads for o in owners) == 0
+    assert len(run.lead_ids()) == sum(o.leads for o in owners)
+
+
+def test_the_summary_counts_records_owners_and_calls_exactly(
+    tmp_path: Path, sandbox: StartSandbox
+) -> None:
+    data = _data()
+    server = sandbox(data, short_pages=False)
+    accounts = data.visible_account_ids
+    campaigns = [c for c in data.campaigns if int(c["account"].rsplit(":", 1)[1]) in accounts]
+    owner_urns = [f"urn:li:sponsoredAccount:{a}" for a in accounts]
+    owner_urns += [f"urn:li:organization:{o}" for o in data.organization_ids]
+    forms = sum(len(data.forms_of(urn)) for urn in owner_urns)
+    leads = sum(o.leads for o in _lead_owners(data))
+
+    run = run_cli(tmp_path, _config(server))
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    summary = [(lvl, m) for lvl, m in _messages(run) if m.startswith("Run ")]
+    expected = (
+        f"Run finished in {_ELAPSED}: records ad_accounts {len(accounts)}, campaigns "
+        f"{len(campaigns)} from {len(accounts)} owners, lead_forms {forms} from "
+        f"{len(owner_urns)} owners, lead_form_responses {leads} from "
+        f"{len(accounts) + 3 * len(data.organization_ids)} owners; "
+        f"{re.escape(_calls(server))} with 0 retries and 0 answered 429."
+    )
+    assert len(summary) == 1
+    assert summary[0][0] == "INFO"
+    assert re.fullmatch(expected, summary[0][1]), summary[0][1]
+    # The same counts as the Singer output itself.
+    for stream, count in (("campaigns", len(campaigns)), ("lead_forms", forms)):
+        assert len(run.records(stream)) == count
+    # Campaigns and forms: one line per stream, once every owner is done.
+    [campaigns_line] = _progress(run, "campaigns")
+    assert re.fullmatch(
+        f"campaigns: {len(campaigns)} campaigns emitted from {len(accounts)} owners, "
+        f"{len(accounts)} pages read in {_ELAPSED}.",
+        campaigns_line,
+    ), campaigns_line
+    [forms_line] = _progress(run, "lead_forms")
+    assert re.fullmatch(
+        f"lead_forms: {forms} lead forms emitted from {len(owner_urns)} owners, "
+        f"{len(owner_urns)} pages read in {_ELAPSED}.",
+        forms_line,
+    ), forms_line
+
+
+def test_skipped_owners_retries_and_429s_are_counted_as_the_sandbox_saw_them(
+    tmp_path: Path, sandbox: StartSandbox
+) -> None:
+    data = _data()
+    refused = data.visible_account_ids[1]
+    server = sandbox(
+        data,
+        short_pages=False,
+        faults=[
+            Fault("forbid_account", endpoint="leadFormResponses", account_id=refused),
+            Fault("rate_limit", endpoint="leadFormResponses", at_call=2, retry_after=0),
+            Fault("server_error", endpoint="leadForms", at_call=1, status=503),
+            Fault("rate_limit", endpoint="adCampaigns", at_call=3, retry_after=0),
+        ],
+    )
+    owners = _lead_owners(data)
+
+    # Discovered, not listed: a listed account LinkedIn refuses stops the run instead.
+    config = _config(server)
+    del config["account_ids"]
+    run = run_cli(tmp_path, config)
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    position = sorted(data.visible_account_ids).index(refused) + 1  # the search's id order
+    assert re.fullmatch(
+        f"lead_form_responses: ad account {refused} \\({position} of {len(owners)}\\) skipped "
+        f"\\(access denied\\) after {_ELAPSED}; its bookmark is unchanged.",
+        _progress(run, "lead_form_responses")[position - 1],
+    )
+    [summary] = [m for _, m in _messages(run) if m.startswith("Run finished")]
+    assert (
+        f"lead_form_responses {len(run.lead_ids())} from {len(owners)} owners (1 skipped: "
+        f"ad account {refused});"
+    ) in summary
+    answered_429 = sum(1 for r in server.requests if r.status == 429)
+    answered_5xx = sum(1 for r in server.requests if (r.status or 0) >= 500)
+    assert (answered_429, answered_5xx) == (2, 1)
+    assert summary.endswith(
+        f"; {_calls(server)} with {answered_429 + answered_5xx} retries and 2 answered 429."
+    )
+
+
+def test_a_run_stopped_at_the_daily_limit_names_exactly_the_owners_without_a_new_bookmark(
+    tmp_path: Path, sandbox: StartSandbox
+) -> None:
+    data = _data()
+    owners = _lead_owners(data)
+    # The daily limit on the first lead call of the second account.
+    first_pages = owners[0].pages
+    server = sandbox(
+        data,
+        short_pages=False,
+        faults=[Fault("daily_limit", endpoint="leadFormResponses", at_call=first_pages + 1)],
+    )
+
+    run = run_cli(tmp_path, _config(server))
+
+    assert run.returncode == 1
+    [(level, summary)] = [(lvl, m) for lvl, m in _messages(run) if m.startswith("Run ")]
+    assert level == "WARNING"
+    # Two accounts reached: their campaigns and forms are read before their leads, and an
+    # account's own record is written after its child streams.
+    reached = data.visible_account_ids[:2]
+    campaigns = [c for c in data.campaigns if int(c["account"].rsplit(":", 1)[1]) in reached]
+    forms = sum(len(data.forms_of(f"urn:li:sponsoredAccount:{a}")) for a in reached)
+    resumed = [owners[1].name + " (interrupted)"] + [o.name for o in owners[2:]]
+    assert re.fullmatch(
+        f"Run stopped at LinkedIn's daily API limit after {_ELAPSED}: records ad_accounts 1, "
+        f"campaigns {len(campaigns)} from 2 owners, lead_forms {forms} from 2 owners, "
+        f"lead_form_responses {owners[0].leads} from 2 owners; {re.escape(_calls(server))} "
+        "with 0 retries and 1 answered 429. The next run resumes lead_form_responses from the "
+        f"last bookmark of: {re.escape('; '.join(resumed))}.",
+        summary,
+    ), summary
+    assert len(run.lead_ids()) == owners[0].leads
+    # Those are exactly the owners the final STATE holds no bookmark for.
+    with_bookmark = set(_bookmarks(run.last_state))
+    assert [o for o in owners if tuple(sorted(o.context.items())) not in with_bookmark] == (
+        owners[1:]
+    )
+
+
+def test_sigterm_mid_owner_still_ends_with_the_summary(
+    tmp_path: Path, sandbox: StartSandbox
+) -> None:
+    data = _data()
+    owners = _lead_owners(data)
+    # The second account's first lead page hangs long enough to be interrupted.
+    server = sandbox(
+        data,
+        short_pages=False,
+        faults=[
+            Fault("slow", endpoint="leadFormResponses", at_call=owners[0].pages + 1, seconds=30)
+        ],
+    )
+    config_path = tmp_path / "config.json"
+    config_path.write_text(json.dumps(_config(server)))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tap_linkedin_leads", "--config", str(config_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    seen = []
+    try:
+        for line in process.stderr:
+            seen.append(line)
+            if f"{owners[0].name} (1 of" in line:
+                break
+        # Once the slow call has arrived, stop the tap as a scheduler would.
+        deadline = time.monotonic() + 30
+        while server.request_count("leadFormResponses") <= owners[0].pages:
+            assert time.monotonic() < deadline, "the slow call never arrived"
+            time.sleep(0.01)
+        process.send_signal(signal.SIGTERM)
+        _, rest = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    stderr = "".join(seen) + rest
+    [summary] = [line for line in stderr.splitlines() if "| Run " in line]
+    assert "| WARNING  |" in summary
+    assert "Run was stopped by a signal after " in summary
+    assert (
+        "The next run resumes lead_form_responses from the last bookmark of: "
+        f"{owners[1].name} (interrupted); {owners[2].name};"
+    ) in summary
+
+
+def test_a_long_owner_beats_at_most_every_30_seconds_from_paging_total(
+    sandbox: StartSandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = SandboxData.generate(seed=43, accounts=1, organizations=0, leads_per_form=30)
+    server = sandbox(data, short_pages=False)
+    [account_id] = data.visible_account_ids
+    leads = len(data.lead_window(f"urn:li:sponsoredAccount:{account_id}", "SPONSORED", test=False))
+    pages = math.ceil(leads / PAGE_SIZE)
+    config = _config(server)
+    del config["organization_ids"]
+    tap = TapLinkedInLeads(config=config, parse_env_config=False)
+    # Every lead page takes 10 s on this clock; nothing sleeps.
+    tap.run.progress.clock = lambda: 10.0 * server.request_count("leadFormResponses")
+    caplog.set_level(logging.INFO)
+
+    with capture_stdout():
+        tap.sync_all()
+
+    beats = [r.getMessage() for r in caplog.records if "still running" in r.getMessage()]
+    expected = []
+    for page in range(3, pages + 1, 3):  # a page every 10 s: every third page is 30 s on
+        seconds = page * 10
+        after = f"{seconds}.0 s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
+        expected.append(
+            f"lead_form_responses: ad account {account_id} (1 of 1) still running after {after}: "
+            f"page {page} of about {pages}, {min(page * PAGE_SIZE, leads)} of about {leads} "
+            "leads read."
+        )
+    assert pages >= 7
+    assert beats == expected
