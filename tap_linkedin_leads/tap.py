@@ -83,13 +83,14 @@ class TapLinkedInLeads(Tap):
     @override
     def discover_streams(self) -> list[Stream]:
         run = self.run
-        lead_forms = LeadFormsStream(self, run)
-        leads = LeadFormResponsesStream(self, run)
+        # Built in the order the run's summary lists them.
+        accounts, campaigns = AdAccountsStream(self, run), CampaignsStream(self, run)
+        lead_forms, leads = LeadFormsStream(self, run), LeadFormResponsesStream(self, run)
         # The catalog lists an owner's forms, or reads a lead with its form embedded,
         # through the streams of those resources, so their retries and errors apply.
         run.forms.load_owner_forms = lead_forms.records_for_owner
         run.forms.load_lead_form = leads.lead_with_form
-        return [AdAccountsStream(self, run), CampaignsStream(self, run), lead_forms, leads]
+        return [accounts, campaigns, lead_forms, leads]
 
 
 if __name__ == "__main__":
