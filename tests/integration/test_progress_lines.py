@@ -19,6 +19,8 @@ import sys
 import time
 import typing as t
 
+from typing_extensions import override
+
 from tap_linkedin_leads.sandbox import Fault, SandboxData
 from tap_linkedin_leads.sandbox.data import ms_to_iso
 from tap_linkedin_leads.tap import TapLinkedInLeads
@@ -173,22 +175,19 @@ def test_the_summary_counts_records_owners_and_calls_exactly(
     assert len(summary) == 1
     assert summary[0][0] == "INFO"
     assert re.fullmatch(expected, summary[0][1]), summary[0][1]
-    # The same counts as the Singer output itself.
-    for stream, count in (("campaigns", len(campaigns)), ("lead_forms", forms)):
+    # Campaigns and forms: one line per stream once every owner is done (one page each),
+    # with the same counts as the Singer output itself.
+    for stream, noun, count, owners in (
+        ("campaigns", "campaigns", len(campaigns), len(accounts)),
+        ("lead_forms", "lead forms", forms, len(owner_urns)),
+    ):
         assert len(run.records(stream)) == count
-    # Campaigns and forms: one line per stream, once every owner is done.
-    [campaigns_line] = _progress(run, "campaigns")
-    assert re.fullmatch(
-        f"campaigns: {len(campaigns)} campaigns emitted from {len(accounts)} owners, "
-        f"{len(accounts)} pages read in {_ELAPSED}.",
-        campaigns_line,
-    ), campaigns_line
-    [forms_line] = _progress(run, "lead_forms")
-    assert re.fullmatch(
-        f"lead_forms: {forms} lead forms emitted from {len(owner_urns)} owners, "
-        f"{len(owner_urns)} pages read in {_ELAPSED}.",
-        forms_line,
-    ), forms_line
+        [line] = _progress(run, stream)
+        assert re.fullmatch(
+            f"{stream}: {count} {noun} emitted from {owners} owners, {owners} pages read in "
+            f"{_ELAPSED}.",
+            line,
+        ), line
 
 
 def test_skipped_owners_retries_and_429s_are_counted_as_the_sandbox_saw_them(
@@ -351,3 +350,49 @@ def test_a_long_owner_beats_at_most_every_30_seconds_from_paging_total(
         )
     assert pages >= 7
     assert beats == expected
+
+
+class _IntoOutput(logging.Handler):
+    """Writes each progress line into the Singer output, to see where it falls among records."""
+
+    @override
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith("lead_form_responses: "):
+            sys.stdout.write(json.dumps({"type": "PROGRESS", "line": message}) + "\n")
+
+
+def test_each_owner_line_comes_right_after_the_owners_last_lead_is_written(
+    sandbox: StartSandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = _data()
+    server = sandbox(data, short_pages=False)
+    owners = _lead_owners(data)
+    tap = TapLinkedInLeads(config=_config(server), parse_env_config=False)
+    handler = _IntoOutput()
+    caplog.set_level(logging.INFO)
+    logger = logging.getLogger(tap.name)
+    logger.addHandler(handler)
+    try:
+        with capture_stdout() as output:
+            tap.sync_all()
+    finally:
+        logger.removeHandler(handler)
+
+    # Between two owner lines: exactly the leads of the second owner.
+    messages = [json.loads(line) for line in output.getvalue().decode().splitlines()]
+    leads_since_line: list[dict[str, t.Any]] = []
+    seen = []
+    for message in messages:
+        if message["type"] == "RECORD" and message["stream"] == "lead_form_responses":
+            leads_since_line.append(message["record"])
+        elif message["type"] == "PROGRESS":
+            owner = owners[len(seen)]
+            assert f": {owner.name} (" in message["line"]
+            assert len(leads_since_line) == owner.leads
+            for lead in leads_since_line:
+                assert {k: lead.get(k) for k in owner.context} == owner.context
+            seen.append(owner.name)
+            leads_since_line = []
+    assert seen == [owner.name for owner in owners]
+    assert leads_since_line == []
