@@ -19,8 +19,10 @@ import sys
 import time
 import typing as t
 
+from singer_sdk.singerlib import RecordMessage
 from typing_extensions import override
 
+from tap_linkedin_leads.output import ProportionalStateWriter
 from tap_linkedin_leads.sandbox import Fault, SandboxData
 from tap_linkedin_leads.sandbox.data import ms_to_iso
 from tap_linkedin_leads.tap import TapLinkedInLeads
@@ -32,6 +34,7 @@ if t.TYPE_CHECKING:
     from pathlib import Path
 
     import pytest
+    from singer_sdk.singerlib.encoding.simple import Message
 
     from tap_linkedin_leads.sandbox import SandboxServer
 
@@ -331,8 +334,12 @@ def test_a_long_owner_beats_at_most_every_30_seconds_from_paging_total(
     config = _config(server)
     del config["organization_ids"]
     tap = TapLinkedInLeads(config=config, parse_env_config=False)
-    # Every lead page takes 10 s on this clock; nothing sleeps.
-    tap.run.progress.clock = lambda: 10.0 * server.request_count("leadFormResponses")
+    # Every lead page takes 10 s on this clock; nothing sleeps. (Reads of one lead by id,
+    # for older form versions, are not pages.)
+    tap.run.progress.clock = lambda: (
+        10.0
+        * sum(1 for r in server.requests if r.endpoint == "leadFormResponses" and "q" in r.query)
+    )
     caplog.set_level(logging.INFO)
 
     with capture_stdout():
@@ -352,47 +359,59 @@ def test_a_long_owner_beats_at_most_every_30_seconds_from_paging_total(
     assert beats == expected
 
 
-class _IntoOutput(logging.Handler):
-    """Writes each progress line into the Singer output, to see where it falls among records."""
+class _LeadsWrittenAtEachLine(logging.Handler):
+    """For each owner line: how many leads the tap had handed to its output by then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.leads_written = 0
+        self.lines: list[tuple[int, str]] = []
 
     @override
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if message.startswith("lead_form_responses: "):
-            sys.stdout.write(json.dumps({"type": "PROGRESS", "line": message}) + "\n")
+            self.lines.append((self.leads_written, message))
 
 
 def test_each_owner_line_comes_right_after_the_owners_last_lead_is_written(
-    sandbox: StartSandbox, caplog: pytest.LogCaptureFixture
+    sandbox: StartSandbox, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = _data()
     server = sandbox(data, short_pages=False)
     owners = _lead_owners(data)
     tap = TapLinkedInLeads(config=_config(server), parse_env_config=False)
-    handler = _IntoOutput()
+    spy = _LeadsWrittenAtEachLine()
+    write = ProportionalStateWriter.write_message
+
+    def counting_write(writer: ProportionalStateWriter, message: Message) -> None:
+        write(writer, message)
+        if isinstance(message, RecordMessage) and message.stream == "lead_form_responses":
+            spy.leads_written += 1
+
+    monkeypatch.setattr(ProportionalStateWriter, "write_message", counting_write)
     caplog.set_level(logging.INFO)
     logger = logging.getLogger(tap.name)
-    logger.addHandler(handler)
+    logger.addHandler(spy)
     try:
         with capture_stdout() as output:
             tap.sync_all()
     finally:
-        logger.removeHandler(handler)
+        logger.removeHandler(spy)
 
-    # Between two owner lines: exactly the leads of the second owner.
-    messages = [json.loads(line) for line in output.getvalue().decode().splitlines()]
-    leads_since_line: list[dict[str, t.Any]] = []
-    seen = []
-    for message in messages:
-        if message["type"] == "RECORD" and message["stream"] == "lead_form_responses":
-            leads_since_line.append(message["record"])
-        elif message["type"] == "PROGRESS":
-            owner = owners[len(seen)]
-            assert f": {owner.name} (" in message["line"]
-            assert len(leads_since_line) == owner.leads
-            for lead in leads_since_line:
-                assert {k: lead.get(k) for k in owner.context} == owner.context
-            seen.append(owner.name)
-            leads_since_line = []
-    assert seen == [owner.name for owner in owners]
-    assert leads_since_line == []
+    leads = [
+        m["record"]
+        for m in (json.loads(line) for line in output.getvalue().decode().splitlines())
+        if m["type"] == "RECORD" and m["stream"] == "lead_form_responses"
+    ]
+    assert [line.split(" (")[0] for _, line in spy.lines] == [
+        f"lead_form_responses: {owner.name}" for owner in owners
+    ]
+    # Each line: every lead of its owner, and none of the next, already written.
+    written_before = 0
+    for owner, (written, _) in zip(owners, spy.lines, strict=True):
+        assert written == written_before + owner.leads
+        for lead in leads[written_before:written]:
+            assert {key: lead.get(key) for key in owner.context} == owner.context
+        written_before = written
+    assert written_before == len(leads)
