@@ -9,6 +9,7 @@ pages (at least one).
 from __future__ import annotations
 
 import collections
+import itertools
 import json
 import logging
 import math
@@ -415,3 +416,64 @@ def test_each_owner_line_comes_right_after_the_owners_last_lead_is_written(
             assert {key: lead.get(key) for key in owner.context} == owner.context
         written_before = written
     assert written_before == len(leads)
+
+
+def _untimed(lines: list[str]) -> list[str]:
+    """Progress lines with their durations blanked (they differ from run to run)."""
+    return [
+        re.sub(r"[0-9.]+ s\b|[0-9]+ min [0-9]+ s|[0-9]+ h [0-9]+ min", "<time>", x) for x in lines
+    ]
+
+
+def test_with_parallel_requests_the_lines_are_the_serial_ones_in_the_same_order(
+    tmp_path: Path, sandbox: StartSandbox
+) -> None:
+    data = _data()
+    server = sandbox(data, short_pages=False)
+    config = _config(server)
+    del config["account_ids"]  # discovered: the next accounts' requests are sent ahead too
+    streams = ("lead_form_responses: ", "campaigns: ", "lead_forms: ", "Run ")
+
+    runs = {}
+    for parallel in (1, 8):
+        run = run_cli(tmp_path, {**config, "max_parallel_requests": parallel})
+        assert run.returncode == 0, run.stderr[-2000:]
+        runs[parallel] = [m for _, m in _messages(run) if m.startswith(streams)]
+
+    assert len(runs[1]) == len(_lead_owners(data)) + 3
+    assert _untimed(runs[8][:-1]) == _untimed(runs[1][:-1])
+    # The summary: the same records and owners; more calls, as pages were sent ahead.
+    assert _untimed(runs[8])[-1].split(";")[0] == _untimed(runs[1])[-1].split(";")[0]
+
+
+def _seconds(line: str) -> float:
+    after = re.search(r"after (?:([0-9]+) min ([0-9]+) s|([0-9.]+) s)", line)
+    assert after is not None, line
+    minutes, seconds, plain = after.groups()
+    return float(plain) if plain else int(minutes) * 60 + int(seconds)
+
+
+def test_with_parallel_requests_the_heartbeat_stays_at_one_line_per_30_seconds(
+    sandbox: StartSandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    # About 27 lead pages: more than the requests that may be in flight at once.
+    data = SandboxData.generate(seed=43, accounts=1, organizations=0, leads_per_form=100)
+    server = sandbox(data, short_pages=False)
+    config = {**_config(server), "max_parallel_requests": 8}
+    del config["organization_ids"]
+    tap = TapLinkedInLeads(config=config, parse_env_config=False)
+    # 10 s per lead page that reached the sandbox: pages sent ahead move this clock faster
+    # than the main thread reads them.
+    tap.run.progress.clock = lambda: (
+        10.0
+        * sum(1 for r in server.requests if r.endpoint == "leadFormResponses" and "q" in r.query)
+    )
+    caplog.set_level(logging.INFO)
+
+    with capture_stdout():
+        tap.sync_all()
+
+    beats = [r.getMessage() for r in caplog.records if "still running" in r.getMessage()]
+    assert len(beats) >= 2
+    times = [_seconds(beat) for beat in beats]
+    assert all(later - earlier >= 30 for earlier, later in itertools.pairwise(times)), beats
