@@ -20,6 +20,7 @@ import sys
 import time
 import typing as t
 
+import pytest
 from singer_sdk.singerlib import RecordMessage
 from typing_extensions import override
 
@@ -34,7 +35,6 @@ if t.TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    import pytest
     from singer_sdk.singerlib.encoding.simple import Message
 
     from tap_linkedin_leads.sandbox import SandboxServer
@@ -118,11 +118,17 @@ def _bookmarks(state: dict[str, t.Any] | None) -> dict[tuple[tuple[str, t.Any], 
     }
 
 
-def _calls(server: SandboxServer) -> str:
-    """``N calls (adAccounts 1, ...)`` from the sandbox's log, in order of first call."""
-    counts = collections.Counter(r.endpoint for r in server.requests if r.endpoint != "token")
-    total = sum(counts.values())
-    return f"{total} calls ({', '.join(f'{e} {n}' for e, n in counts.items())})"
+_CALLS = r"[0-9,]+ calls \([^)]*\)"
+
+
+def _assert_calls_as_logged(summary: str, server: SandboxServer) -> None:
+    """The summary's calls, in all and by endpoint, are the API calls the sandbox logged."""
+    found = re.search(r"; ([0-9,]+) calls \(([^)]*)\) with ", summary)
+    assert found is not None, summary
+    by_endpoint = dict(part.rsplit(" ", 1) for part in found.group(2).split(", "))
+    logged = collections.Counter(r.endpoint for r in server.requests if r.endpoint != "token")
+    assert {name: int(n) for name, n in by_endpoint.items()} == dict(logged)
+    assert int(found.group(1).replace(",", "")) == sum(logged.values())
 
 
 def test_each_lead_owner_gets_one_line_with_its_exact_counts_and_final_bookmark(
@@ -173,12 +179,13 @@ def test_the_summary_counts_records_owners_and_calls_exactly(
         f"Run finished in {_ELAPSED}: records ad_accounts {len(accounts)}, campaigns "
         f"{len(campaigns)} from {len(accounts)} owners, lead_forms {forms} from "
         f"{len(owner_urns)} owners, lead_form_responses {leads} from "
-        f"{len(accounts) + 3 * len(data.organization_ids)} owners; "
-        f"{re.escape(_calls(server))} with 0 retries and 0 answered 429."
+        f"{len(accounts) + 3 * len(data.organization_ids)} owners; {_CALLS} with 0 retries "
+        "and 0 answered 429."
     )
     assert len(summary) == 1
     assert summary[0][0] == "INFO"
     assert re.fullmatch(expected, summary[0][1]), summary[0][1]
+    _assert_calls_as_logged(summary[0][1], server)
     # Campaigns and forms: one line per stream once every owner is done (one page each),
     # with the same counts as the Singer output itself.
     for stream, noun, count, owners in (
@@ -231,17 +238,17 @@ def test_skipped_owners_retries_and_429s_are_counted_as_the_sandbox_saw_them(
     answered_429 = sum(1 for r in server.requests if r.status == 429)
     answered_5xx = sum(1 for r in server.requests if (r.status or 0) >= 500)
     assert (answered_429, answered_5xx) == (2, 1)
-    assert summary.endswith(
-        f"; {_calls(server)} with {answered_429 + answered_5xx} retries and 2 answered 429."
-    )
+    assert summary.endswith(f" with {answered_429 + answered_5xx} retries and 2 answered 429.")
+    _assert_calls_as_logged(summary, server)
 
 
+@pytest.mark.parametrize("parallel", [1, 4])
 def test_a_run_stopped_at_the_daily_limit_names_exactly_the_owners_without_a_new_bookmark(
-    tmp_path: Path, sandbox: StartSandbox
+    tmp_path: Path, sandbox: StartSandbox, parallel: int
 ) -> None:
     data = _data()
     owners = _lead_owners(data)
-    # The daily limit on the first lead call of the second account.
+    # The daily limit from the lead call that, serially, is the second account's first.
     first_pages = owners[0].pages
     server = sandbox(
         data,
@@ -249,31 +256,39 @@ def test_a_run_stopped_at_the_daily_limit_names_exactly_the_owners_without_a_new
         faults=[Fault("daily_limit", endpoint="leadFormResponses", at_call=first_pages + 1)],
     )
 
-    run = run_cli(tmp_path, _config(server))
+    run = run_cli(tmp_path, {**_config(server), "max_parallel_requests": parallel})
 
     assert run.returncode == 1
     [(level, summary)] = [(lvl, m) for lvl, m in _messages(run) if m.startswith("Run ")]
     assert level == "WARNING"
+    assert summary.startswith("Run stopped at LinkedIn's daily API limit after ")
+    # The owners it names are exactly those the final STATE holds no new bookmark for, the
+    # first of them interrupted (with requests sent ahead, the limit may be met by a later
+    # owner's request than serially).
+    with_bookmark = set(_bookmarks(run.last_state))
+    without = [o for o in owners if tuple(sorted(o.context.items())) not in with_bookmark]
+    resumed = [without[0].name + " (interrupted)"] + [o.name for o in without[1:]]
+    assert summary.endswith(
+        f"The next run resumes lead_form_responses from the last bookmark of: {'; '.join(resumed)}."
+    )
+    if parallel > 1:
+        return
     # Two accounts reached: their campaigns and forms are read before their leads, and an
     # account's own record is written after its child streams.
     reached = data.visible_account_ids[:2]
     campaigns = [c for c in data.campaigns if int(c["account"].rsplit(":", 1)[1]) in reached]
     forms = sum(len(data.forms_of(f"urn:li:sponsoredAccount:{a}")) for a in reached)
-    resumed = [owners[1].name + " (interrupted)"] + [o.name for o in owners[2:]]
     assert re.fullmatch(
         f"Run stopped at LinkedIn's daily API limit after {_ELAPSED}: records ad_accounts 1, "
         f"campaigns {len(campaigns)} from 2 owners, lead_forms {forms} from 2 owners, "
-        f"lead_form_responses {owners[0].leads} from 2 owners; {re.escape(_calls(server))} "
+        f"lead_form_responses {owners[0].leads} from 2 owners; {_CALLS} "
         "with 0 retries and 1 answered 429. The next run resumes lead_form_responses from the "
         f"last bookmark of: {re.escape('; '.join(resumed))}.",
         summary,
     ), summary
+    _assert_calls_as_logged(summary, server)
     assert len(run.lead_ids()) == owners[0].leads
-    # Those are exactly the owners the final STATE holds no bookmark for.
-    with_bookmark = set(_bookmarks(run.last_state))
-    assert [o for o in owners if tuple(sorted(o.context.items())) not in with_bookmark] == (
-        owners[1:]
-    )
+    assert without == owners[1:]
 
 
 def test_sigterm_mid_owner_still_ends_with_the_summary(
@@ -290,7 +305,8 @@ def test_sigterm_mid_owner_still_ends_with_the_summary(
         ],
     )
     config_path = tmp_path / "config.json"
-    config_path.write_text(json.dumps(_config(server)))
+    # Serial, so the slow call is the second account's first lead page.
+    config_path.write_text(json.dumps({**_config(server), "max_parallel_requests": 1}))
     process = subprocess.Popen(
         [sys.executable, "-m", "tap_linkedin_leads", "--config", str(config_path)],
         stdout=subprocess.DEVNULL,
@@ -332,7 +348,7 @@ def test_a_long_owner_beats_at_most_every_30_seconds_from_paging_total(
     [account_id] = data.visible_account_ids
     leads = len(data.lead_window(f"urn:li:sponsoredAccount:{account_id}", "SPONSORED", test=False))
     pages = math.ceil(leads / PAGE_SIZE)
-    config = _config(server)
+    config = {**_config(server), "max_parallel_requests": 1}
     del config["organization_ids"]
     tap = TapLinkedInLeads(config=config, parse_env_config=False)
     # Every lead page takes 10 s on this clock; nothing sleeps. (Reads of one lead by id,
