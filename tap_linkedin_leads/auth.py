@@ -23,7 +23,7 @@ if t.TYPE_CHECKING:
     import logging
     from collections.abc import Callable, Mapping
 
-__all__ = ["LinkedInAuthenticator", "redact"]
+__all__ = ["LinkedInAuthenticator", "introspection_url", "redact"]
 
 #: Refresh this long before LinkedIn's stated expiry (capped at a tenth of the lifetime).
 REFRESH_MARGIN_SECONDS = 300
@@ -39,6 +39,19 @@ _REAUTHORIZE = (
 
 class _RetriableTokenError(Exception):
     """The token endpoint failed in a way worth retrying (429, 5xx)."""
+
+
+def introspection_url(token_url: str) -> str:
+    """LinkedIn's ``introspectToken`` endpoint, beside ``oauth_token_url``'s ``accessToken``."""
+    base, _, last = token_url.rstrip("/").rpartition("/")
+    return f"{base}/introspectToken" if last == "accessToken" else f"{token_url}/introspectToken"
+
+
+def _scope_set(value: object) -> frozenset[str] | None:
+    """LinkedIn's comma-separated ``scope`` (spaces tolerated), or ``None`` if absent."""
+    if not isinstance(value, str):
+        return None
+    return frozenset(part.strip() for part in value.replace(" ", ",").split(",") if part.strip())
 
 
 def redact(text: str, secrets: t.Iterable[str | None]) -> str:
@@ -92,6 +105,9 @@ class LinkedInAuthenticator(AuthBase):
         self._session = requests.Session()
         self._refresh_warned = False
         self._token: _Token | None = None
+        #: Scopes LinkedIn says the token has: from the refresh answer or introspection.
+        self._scopes: frozenset[str] | None = None
+        self._introspected = False
         if not self.uses_refresh:
             if not access_token:
                 msg = (
@@ -136,6 +152,48 @@ class LinkedInAuthenticator(AuthBase):
         """Set the bearer header; leaves the URL untouched."""
         request.headers["Authorization"] = f"Bearer {self.access_token()}"
         return request
+
+    def granted_scopes(self) -> frozenset[str] | None:
+        """The token's scopes; ``None`` if LinkedIn did not say and cannot be asked.
+
+        The refresh answer carries them. Otherwise, with the app's client credentials, one
+        token introspection per run asks LinkedIn, only when an error needs the answer.
+        """
+        if self._scopes is None and not self._introspected and self._token is not None:
+            self._introspected = True
+            if self._client_id and self._client_secret:
+                self._scopes = self._introspect(self._token.value)
+        return self._scopes
+
+    def _introspect(self, token: str) -> frozenset[str] | None:
+        url = introspection_url(self._token_url)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if self._user_agent:
+            headers["User-Agent"] = self._user_agent
+        try:
+            response = self._session.post(
+                url,
+                data={
+                    "client_id": self._client_id,
+                    "client_secret": self._client_secret,
+                    "token": token,
+                },
+                headers=headers,
+                timeout=self._timeout,
+            )
+            body = response.json() if response.status_code == 200 else None
+        except (requests.exceptions.RequestException, ValueError) as exc:
+            self._logger.info(
+                "Could not ask LinkedIn for the token's scopes (%s).", type(exc).__name__
+            )
+            return None
+        scopes = _scope_set(body.get("scope")) if isinstance(body, dict) else None
+        if scopes is None:
+            self._logger.info(
+                "LinkedIn's token introspection did not name the token's scopes (HTTP %d).",
+                response.status_code,
+            )
+        return scopes
 
     def access_token(self) -> str:
         """Return a token that is valid for a while yet, refreshing first if needed."""
@@ -277,6 +335,8 @@ class LinkedInAuthenticator(AuthBase):
         self._token = token
         if new_refresh := body.get("refresh_token"):
             self._refresh_token = str(new_refresh)
+        self._scopes = _scope_set(body.get("scope"))
+        self._introspected = False
         lifetime = f"{expires_in / 86400:.1f} days" if expires_in is not None else "unknown"
         self._logger.info("Obtained a LinkedIn access token (valid for %s).", lifetime)
         self._warn_if_refresh_token_ending(_as_seconds(body.get("refresh_token_expires_in")), now)

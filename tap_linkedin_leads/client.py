@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import typing as t
+from dataclasses import dataclass
 from functools import cached_property
 from http import HTTPStatus
 
@@ -62,6 +63,36 @@ _DAILY_LIMIT = re.compile(r"(?<![a-z])day(?![a-z])|daily", re.IGNORECASE)
 
 class _TokenRefreshedError(RetriableAPIError):
     """The request failed on an expired token that has now been refreshed: retry at once."""
+
+
+class _VersionRetiredError(Exception):
+    """426 ``NONEXISTENT_VERSION``: the version the request carried is retired.
+
+    Not retriable by itself: the request is sent again only once a live version is known.
+    """
+
+    def __init__(self, sent: str, linkedin_message: str | None) -> None:
+        super().__init__(sent)
+        self.sent = sent
+        self.linkedin_message = linkedin_message
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """What one request came to: a response, or an error that is not about the version."""
+
+    response: requests.Response | None = None
+    error: LinkedInTapError | None = None
+
+    def unwrap(self) -> requests.Response:
+        if self.error is not None:
+            raise self.error
+        assert self.response is not None
+        return self.response
+
+
+#: Answers that prove LinkedIn served the version the request carried.
+_SERVED_BUT_REFUSED = (AccessDeniedError, NotFoundError, RequestRejectedError)
 
 
 def _linkedin_error(response: requests.Response) -> tuple[str | None, str | None]:
@@ -160,7 +191,9 @@ class LinkedInStream(RESTStream[t.Any]):
     def http_headers(self) -> dict[str, str]:
         settings = self.run.settings
         return {
-            "LinkedIn-Version": settings.api_version,
+            # Set again on every attempt (see ``request_decorator``): the version may change
+            # while a request waits for its retry.
+            "LinkedIn-Version": self.run.api_versions.current(),
             "X-Restli-Protocol-Version": "2.0.0",
             "User-Agent": settings.user_agent,
         }
@@ -284,7 +317,10 @@ class LinkedInStream(RESTStream[t.Any]):
             msg = f"{endpoint}: access token refreshed after {code or '401'}; retrying"
             raise _TokenRefreshedError(msg, response)
         if status == HTTPStatus.UPGRADE_REQUIRED:
-            raise ApiVersionRetiredError(self.run.settings.api_version, message)
+            sent = response.request.headers.get("LinkedIn-Version") or ""
+            if code == "NONEXISTENT_VERSION":
+                raise _VersionRetiredError(sent, message)
+            raise ApiVersionRetiredError(sent, message)
         if status == HTTPStatus.TOO_MANY_REQUESTS:
             if _DAILY_LIMIT.search(f"{code or ''} {message or ''}"):
                 raise DailyLimitError(endpoint)
@@ -356,9 +392,11 @@ class LinkedInStream(RESTStream[t.Any]):
 
         retrying = super().request_decorator(counted)
 
-        def give_up_clearly(*args: t.Any, **kwargs: t.Any) -> requests.Response:
+        def give_up_clearly(
+            request: requests.PreparedRequest, context: Context | None
+        ) -> requests.Response:
             try:
-                return retrying(*args, **kwargs)
+                return retrying(request, context)
             except (RetriableAPIError, requests.exceptions.RequestException, OSError) as exc:
                 if isinstance(exc, LinkedInTapError):
                     raise
@@ -371,7 +409,39 @@ class LinkedInStream(RESTStream[t.Any]):
                 )
                 raise RetriesExhaustedError(msg) from exc
 
-        return give_up_clearly
+        def probe(
+            version: str, request: requests.PreparedRequest, context: Context | None
+        ) -> _Answer | None:
+            """The request sent with ``version``; ``None`` if LinkedIn refuses that version."""
+            request.headers["LinkedIn-Version"] = version
+            try:
+                return _Answer(give_up_clearly(request, context))
+            except _VersionRetiredError:
+                return None
+            except _SERVED_BUT_REFUSED as exc:
+                # The version is served; this request failed for a reason of its own.
+                return _Answer(error=exc)
+
+        def send(request: requests.PreparedRequest, context: Context | None) -> requests.Response:
+            versions = self.run.api_versions
+            version = versions.current()
+            while True:
+                request.headers["LinkedIn-Version"] = version
+                try:
+                    response = give_up_clearly(request, context)
+                except _VersionRetiredError as retired:
+                    version, answer = versions.replace_retired(
+                        retired.sent,
+                        lambda candidate: probe(candidate, request, context),
+                        retired.linkedin_message,
+                    )
+                    if answer is None:
+                        continue  # Another request found the version meanwhile: send again.
+                    response = answer.unwrap()
+                versions.note_served(version)
+                return response
+
+        return send
 
     @override
     def backoff_max_tries(self) -> int:

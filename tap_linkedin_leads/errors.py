@@ -9,17 +9,21 @@ from __future__ import annotations
 from singer_sdk.exceptions import FatalAPIError
 
 __all__ = [
+    "LEAD_SYNC_SCOPE",
     "AccessDeniedError",
     "ApiVersionRetiredError",
     "AuthenticationError",
     "DailyLimitError",
     "LinkedInTapError",
+    "MissingScopeError",
     "NotFoundError",
     "RequestRejectedError",
     "RetriesExhaustedError",
     "UnreadableRecordError",
 ]
 
+#: The scope LinkedIn requires for ``leadFormResponses`` (``r_ads`` reads forms, not leads).
+LEAD_SYNC_SCOPE = "r_marketing_leadgen_automation"
 LEAD_SYNC_PERMISSIONS = (
     "the OAuth scopes `r_marketing_leadgen_automation` (Lead Sync) and `r_ads` "
     "(ad accounts); a role on the ad account (e.g. VIEWER or higher); and an approved "
@@ -38,27 +42,66 @@ class AuthenticationError(LinkedInTapError):
 class ApiVersionRetiredError(LinkedInTapError):
     """LinkedIn answered 426: the configured ``api_version`` is no longer served."""
 
-    def __init__(self, api_version: str, linkedin_message: str | None) -> None:
-        """Build the message from the configured version and LinkedIn's wording."""
+    def __init__(
+        self,
+        api_version: str,
+        linkedin_message: str | None,
+        *,
+        tried: list[str] | None = None,
+    ) -> None:
+        """Build the message from the version, LinkedIn's wording and any versions tried."""
         detail = f" (LinkedIn said: {linkedin_message})" if linkedin_message else ""
+        fallback = (
+            f" None of the newer versions tried ({', '.join(tried)}) is served either."
+            if tried
+            else ""
+        )
         super().__init__(
-            f"LinkedIn no longer serves API version {api_version}{detail}. Set `api_version` "
-            "to a current version in YYYYMM form (LinkedIn supports each monthly version for "
-            "about a year; see its Marketing API versioning page for the live ones).",
+            f"LinkedIn no longer serves API version {api_version}{detail}.{fallback} Set "
+            "`api_version` to a current version in YYYYMM form (LinkedIn supports each monthly "
+            "version for about a year; see its Marketing API versioning page for the live ones).",
         )
 
 
 class AccessDeniedError(LinkedInTapError):
     """LinkedIn answered 403 for an owner (ad account or organization)."""
 
-    def __init__(self, owner: str, endpoint: str, linkedin_message: str | None) -> None:
-        """Name the owner, the endpoint and the permissions Lead Sync needs."""
+    def __init__(
+        self,
+        owner: str,
+        endpoint: str,
+        linkedin_message: str | None,
+        *,
+        cause: str | None = None,
+    ) -> None:
+        """Name the owner, the endpoint and the permissions Lead Sync needs.
+
+        ``cause`` is a known reason (e.g. no company page), said before the general list.
+        """
         detail = f" LinkedIn said: {linkedin_message}." if linkedin_message else ""
+        known = f" {cause}" if cause else ""
         self.owner = owner
+        self.endpoint = endpoint
+        self.linkedin_message = linkedin_message
         super().__init__(
-            f"Access denied to {endpoint} for {owner}.{detail} The authorizing member needs "
-            f"{LEAD_SYNC_PERMISSIONS}. Grant them and re-authorize, or remove the owner from "
-            "the tap's settings.",
+            f"Access denied to {endpoint} for {owner}.{detail}{known} The authorizing member "
+            f"needs {LEAD_SYNC_PERMISSIONS}. Grant them and re-authorize, or remove the owner "
+            "from the tap's settings.",
+        )
+
+
+class MissingScopeError(LinkedInTapError):
+    """The token lacks a scope an endpoint needs: every owner is refused, so the run stops."""
+
+    def __init__(self, owner: str, endpoint: str, scope: str, granted: frozenset[str]) -> None:
+        """Name the missing scope and the ones the token has."""
+        has = ", ".join(f"`{name}`" for name in sorted(granted)) or "none"
+        super().__init__(
+            f"LinkedIn refused {endpoint} for {owner} (403): the access token lacks the "
+            f"`{scope}` scope (Lead Sync); it has {has}. Re-authorize the app with "
+            f"`{scope}` (the Lead Sync API product must be approved for the app) and set the "
+            "new `refresh_token` (or `access_token`). Roles on the account do not help "
+            "without the scope.",
         )
 
 

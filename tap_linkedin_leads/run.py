@@ -34,6 +34,7 @@ if t.TYPE_CHECKING:
     from tap_linkedin_leads.auth import LinkedInAuthenticator
     from tap_linkedin_leads.form_catalog import FormCatalog
     from tap_linkedin_leads.progress import RunProgress
+    from tap_linkedin_leads.versions import ApiVersions
 
 __all__ = ["Run", "RunSettings"]
 
@@ -63,6 +64,7 @@ class RunSettings:
 
     api_url: str
     api_version: str
+    api_version_fallback: bool
     user_agent: str
     request_timeout: int
     max_retries: int
@@ -90,6 +92,7 @@ class RunSettings:
         return cls(
             api_url=str(_setting(config, "api_url")).rstrip("/"),
             api_version=str(_setting(config, "api_version")),
+            api_version_fallback=bool(_setting(config, "api_version_fallback")),
             user_agent=str(_setting(config, "user_agent")),
             request_timeout=int(_setting(config, "request_timeout")),
             max_retries=int(_setting(config, "max_retries")),
@@ -129,13 +132,14 @@ SDK_STATE_LOGGER = "singer_sdk"
 
 
 class Run:
-    """What the streams of one tap run share: settings, credentials, forms and progress."""
+    """What the streams of one run share: settings, credentials, version, forms, progress."""
 
     def __init__(
         self,
         settings: RunSettings,
         *,
         authenticator: Callable[[], LinkedInAuthenticator],
+        api_versions: ApiVersions,
         forms: FormCatalog,
         progress: RunProgress,
         flush_state: Callable[[], None],
@@ -145,9 +149,14 @@ class Run:
         ``flush_state`` writes the newest STATE the tap's message writer holds back.
         """
         self.settings = settings
+        #: The ``LinkedIn-Version`` every request sends (one probe sequence per run).
+        self.api_versions = api_versions
         self.forms = forms
         self.progress = progress
         self.flush_state = flush_state
+        #: Each ad account's ``reference`` (its company page) as read this run, to explain
+        #: a refusal of its leads.
+        self.account_references: dict[int, object] = {}
         self._make_authenticator = authenticator
 
     @cached_property

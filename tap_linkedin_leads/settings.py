@@ -95,7 +95,9 @@ SETTINGS_SCHEMA = th.PropertiesList(
         title="Access token",
         description=(
             "A plain OAuth access token (valid 60 days), instead of the refresh-token "
-            "settings. Set either this or `client_id` + `client_secret` + `refresh_token`."
+            "settings. Set either this or `client_id` + `client_secret` + `refresh_token`; "
+            "with this, `client_id` + `client_secret` are optional and only used to ask "
+            "LinkedIn (token introspection) which scopes the token has."
         ),
         examples=["AQVxxxxxxxx"],
     ),
@@ -182,9 +184,23 @@ SETTINGS_SCHEMA = th.PropertiesList(
         title="LinkedIn API version",
         description=(
             "Value of the `LinkedIn-Version` header, `YYYYMM`. LinkedIn retires each version "
-            "after about a year; when it answers 426, set a current one."
+            "after about a year (then it answers 426); see `api_version_fallback`. The tap "
+            "warns when the version in use is within 45 days of its expected retirement."
         ),
-        examples=["202401", "202510"],
+        examples=["202401", "202611"],
+    ),
+    th.Property(
+        "api_version_fallback",
+        th.BooleanType,
+        default=True,
+        title="Fall back to a live API version",
+        description=(
+            "When LinkedIn answers 426 `NONEXISTENT_VERSION` for `api_version`, try newer "
+            "versions (this month's, then one month back at a time; at most 4 more 426 "
+            "answers), use the newest one LinkedIn serves for the rest of the run and warn "
+            "with the value to pin. `false` stops the run at the 426 instead."
+        ),
+        examples=[True, False],
     ),
     th.Property(
         "api_url",
@@ -200,7 +216,11 @@ SETTINGS_SCHEMA = th.PropertiesList(
         th.StringType,
         default=DEFAULT_TOKEN_URL,
         title="OAuth token URL",
-        description="LinkedIn's OAuth 2.0 token endpoint, used for the refresh-token flow.",
+        description=(
+            "LinkedIn's OAuth 2.0 token endpoint, used for the refresh-token flow. Token "
+            "introspection, which tells which scopes a token has when LinkedIn refuses its "
+            "leads, uses `introspectToken` beside it."
+        ),
         examples=[DEFAULT_TOKEN_URL],
     ),
     th.Property(
@@ -316,12 +336,17 @@ def _url_errors(name: str, value: object) -> list[str]:
 def _auth_errors(config: Mapping[str, t.Any]) -> list[str]:
     oauth = {key: bool(config.get(key)) for key in ("client_id", "client_secret", "refresh_token")}
     has_access_token = bool(config.get("access_token"))
-    if any(oauth.values()) and has_access_token:
+    if has_access_token and oauth["refresh_token"]:
         return [
             "Set either `access_token` or `client_id` + `client_secret` + `refresh_token`, "
             "not both."
         ]
-    if any(oauth.values()) and not all(oauth.values()):
+    if has_access_token and oauth["client_id"] != oauth["client_secret"]:
+        return [
+            "With `access_token`, `client_id` and `client_secret` are optional (the tap uses "
+            "them only to ask LinkedIn which scopes the token has), but set both or neither."
+        ]
+    if not has_access_token and any(oauth.values()) and not all(oauth.values()):
         missing = ", ".join(f"`{key}`" for key, present in oauth.items() if not present)
         return [
             f"The OAuth refresh flow needs `client_id`, `client_secret` and `refresh_token`; "

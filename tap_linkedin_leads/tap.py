@@ -24,6 +24,7 @@ from tap_linkedin_leads.streams import (
     LeadFormResponsesStream,
     LeadFormsStream,
 )
+from tap_linkedin_leads.versions import ApiVersions
 
 if t.TYPE_CHECKING:
     from singer_sdk.streams import Stream
@@ -42,9 +43,18 @@ class TapLinkedInLeads(Tap):
     # keeps big integers exact; STATE messages are kept in proportion to the records.
     message_writer_class = ProportionalStateWriter
 
-    def __init__(self, *args: t.Any, validate_config: bool = True, **kwargs: t.Any) -> None:
-        """Validate settings beyond JSON schema before any API call is made."""
-        self._started_at = datetime.datetime.now(tz=datetime.timezone.utc)
+    def __init__(
+        self,
+        *args: t.Any,
+        validate_config: bool = True,
+        now: datetime.datetime | None = None,
+        **kwargs: t.Any,
+    ) -> None:
+        """Validate settings beyond JSON schema before any API call is made.
+
+        ``now`` fixes the run's start time (tests); by default it is the current time.
+        """
+        self._started_at = now or datetime.datetime.now(tz=datetime.timezone.utc)
         super().__init__(*args, validate_config=validate_config, **kwargs)
         if validate_config and (errors := semantic_errors(self.config)):
             raise ConfigValidationError(
@@ -56,9 +66,16 @@ class TapLinkedInLeads(Tap):
     @cached_property
     def run(self) -> Run:
         """This run's parsed settings and shared parts, handed to every stream."""
+        settings = RunSettings.from_config(self.config, started_at=self._started_at)
         return Run(
-            RunSettings.from_config(self.config, started_at=self._started_at),
+            settings,
             authenticator=lambda: LinkedInAuthenticator.from_config(self.config, self.logger),
+            api_versions=ApiVersions(
+                settings.api_version,
+                fallback=settings.api_version_fallback,
+                today=settings.started_at.date(),
+                logger=self.logger,
+            ),
             forms=FormCatalog(),
             progress=RunProgress(self.logger),
             flush_state=self._flush_held_state,

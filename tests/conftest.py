@@ -16,6 +16,9 @@ import responses
 from tap_linkedin_leads.tap import TapLinkedInLeads
 from tests.linkedin_payloads import token_response
 
+if t.TYPE_CHECKING:
+    import datetime
+
 API = "https://api.linkedin.com/rest"
 TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"
 
@@ -56,9 +59,12 @@ def run_tap(
     *,
     state: dict[str, t.Any] | None = None,
     catalog: dict[str, t.Any] | None = None,
+    now: datetime.datetime | None = None,
 ) -> SyncOutput:
     """Sync in-process and parse every Singer message written to stdout."""
-    tap = TapLinkedInLeads(config=config, state=state, catalog=catalog, parse_env_config=False)
+    tap = TapLinkedInLeads(
+        config=config, state=state, catalog=catalog, parse_env_config=False, now=now
+    )
     with capture_stdout() as output:
         tap.sync_all()
     return SyncOutput(parse_messages(output.getvalue()))

@@ -63,7 +63,9 @@ def _assert_clean(message: str) -> None:
         assert secret not in message
 
 
-def test_426_names_the_retired_version_and_the_setting(api: responses.RequestsMock) -> None:
+def test_426_without_fallback_names_the_retired_version_and_the_setting(
+    api: responses.RequestsMock,
+) -> None:
     add_token(api)
     api.add(
         responses.GET,
@@ -77,10 +79,13 @@ def test_426_names_the_retired_version_and_the_setting(api: responses.RequestsMo
     )
 
     with pytest.raises(ApiVersionRetiredError) as excinfo:
-        run_tap(CONFIG)
+        run_tap({**CONFIG, "api_version_fallback": False})
 
     message = str(excinfo.value)
-    assert "no longer serves API version 202401" in message
+    assert message.startswith(
+        "LinkedIn no longer serves API version 202401 (LinkedIn said: Requested version "
+        "20240101 is not active). Set `api_version`"
+    )
     assert "Set `api_version`" in message
     assert "YYYYMM" in message
     assert len(calls_to(api, "/adAccounts")) == 1, "426 is not retried"

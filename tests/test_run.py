@@ -14,6 +14,7 @@ from singer_sdk.helpers import _state as sdk_state
 from tap_linkedin_leads.form_catalog import FormCatalog
 from tap_linkedin_leads.progress import RunProgress
 from tap_linkedin_leads.run import SYNC_GC_THRESHOLD, Run, RunSettings
+from tap_linkedin_leads.versions import ApiVersions
 from tests.conftest import API, BASE_CONFIG, add_token, run_tap
 from tests.linkedin_payloads import ACCOUNT_ID, account, collection
 
@@ -24,9 +25,16 @@ def _run(flushed: list[str] | None = None) -> Run:
     def refuse() -> t.NoReturn:
         raise AssertionError("no authenticator is needed here")
 
+    settings = RunSettings.from_config({"access_token": "x"}, started_at=NOW)
     return Run(
-        RunSettings.from_config({"access_token": "x"}, started_at=NOW),
+        settings,
         authenticator=refuse,
+        api_versions=ApiVersions(
+            settings.api_version,
+            fallback=True,
+            today=NOW.date(),
+            logger=logging.getLogger("test"),
+        ),
         forms=FormCatalog(),
         progress=RunProgress(logging.getLogger("tests.run")),
         flush_state=lambda: (flushed if flushed is not None else []).append("flushed"),

@@ -27,6 +27,7 @@ OAUTH = {"client_id": "cid", "client_secret": "csecret-SECRET", "refresh_token":
             "client_secret",
         ),
         ({**GOOD, **OAUTH}, "not both"),
+        ({**GOOD, "client_id": "cid"}, "set both or neither"),
         ({**GOOD, "account_ids": ["12ab", 5]}, "account_ids"),
         ({**GOOD, "account_ids": []}, "account_ids"),
         (
@@ -64,6 +65,8 @@ def test_good_settings_have_no_semantic_errors() -> None:
     assert semantic_errors({**GOOD, "account_ids": ["urn:li:sponsoredAccount:5", 6, "7"]}) == []
     assert semantic_errors({**OAUTH, "api_url": "https://api.linkedin.com/rest"}) == []
     assert semantic_errors({**GOOD, "api_url": "http://localhost:8787/rest"}) == []
+    # An access token with the app's credentials, used only for token introspection.
+    assert semantic_errors({**GOOD, "client_id": "cid", "client_secret": "csecret"}) == []
 
 
 def test_each_problem_is_reported_once() -> None:

@@ -7,10 +7,10 @@ transport directives such as "drop the connection" for fault injection). The ord
 2. Routing: unknown path -> 404.
 3. Faults scheduled for this endpoint (429, 5xx, dropped connection, delay, ...).
 4. Method -> 405.
-5. Token endpoint: OAuth refresh grant.
+5. OAuth endpoints: refresh grant, token introspection.
 6. ``/rest``: query length (414), ``Authorization`` (401), ``LinkedIn-Version`` (400/426),
-   ``X-Restli-Protocol-Version`` (400), Rest.li query parsing (400), then the resource handler
-   (403/404/400/200).
+   ``X-Restli-Protocol-Version`` (400), Rest.li query parsing (400), the token's scopes (403),
+   then the resource handler (403/404/400/200).
 
 Every request is recorded (secrets redacted) before its response is written, so a test that
 inspects the log right after the client returns always finds it.
@@ -47,6 +47,15 @@ if TYPE_CHECKING:
 logger = logging.getLogger("tap_linkedin_leads.sandbox")
 
 TOKEN_PATH = "/oauth/v2/accessToken"  # noqa: S105 - a path, not a secret
+INTROSPECT_PATH = "/oauth/v2/introspectToken"
+#: Any one of these scopes opens an endpoint (LinkedIn's Lead Sync permissions table: ``r_ads``
+#: reads ad accounts and their forms, but leads need ``r_marketing_leadgen_automation``).
+ENDPOINT_SCOPES = {
+    "adAccounts": frozenset({"r_ads", "rw_ads"}),
+    "adCampaigns": frozenset({"r_ads", "rw_ads"}),
+    "leadForms": frozenset({"r_ads", "rw_ads", "r_marketing_leadgen_automation"}),
+    "leadFormResponses": frozenset({"r_marketing_leadgen_automation"}),
+}
 _VERSION = re.compile(r"\d{6}")
 
 Handler = Callable[..., dict[str, Any]]
@@ -130,6 +139,8 @@ _ROUTES: tuple[tuple[re.Pattern[str], str, Handler], ...] = tuple(
 def _route(path: str) -> _Route | None:
     if path == TOKEN_PATH:
         return _Route("token", frozenset({"POST"}), None)
+    if path == INTROSPECT_PATH:
+        return _Route("introspect", frozenset({"POST"}), None)
     if not path.startswith("/rest/"):
         return None
     rest = path[len("/rest/") :]
@@ -209,12 +220,16 @@ class SandboxApi:
             elif route.endpoint == "token":
                 form_body = self._read_form(request)
                 response = self._json(200, self.tokens.refresh(form_body), token=True)
+            elif route.endpoint == "introspect":
+                form_body = self._read_form(request)
+                response = self._json(200, self.tokens.introspect(form_body), token=True)
             else:
                 response = self._rest(
                     request, route, raw_query=raw_query, forbidden=frozenset(effects.forbidden_ids)
                 )
         except errors.ApiError as exc:
-            response = self._json(exc.status, exc.body, token=endpoint == "token")
+            oauth = endpoint in {"token", "introspect"}
+            response = self._json(exc.status, exc.body, token=oauth)
             response.headers.update(exc.headers)
         response.delay = effects.delay
         if effects.truncate is not None and not response.drop:
@@ -256,7 +271,7 @@ class SandboxApi:
         parsed = parse_qs(request.body.decode("utf-8", errors="replace"), keep_blank_values=True)
         return {key: values[0] for key, values in parsed.items()}
 
-    def _authenticate(self, request: Request) -> None:
+    def _authenticate(self, request: Request) -> str:
         header = request.header("Authorization")
         if not header:
             raise errors.empty_access_token()
@@ -270,6 +285,7 @@ class SandboxApi:
             raise errors.expired_access_token()
         if state == "revoked":
             raise errors.revoked_access_token()
+        return token.strip()
 
     def _version(self, request: Request) -> str:
         value = request.header("LinkedIn-Version")
@@ -278,7 +294,7 @@ class SandboxApi:
         value = value.strip()
         if not _VERSION.fullmatch(value):
             raise errors.invalid_version(value)
-        if value not in self.options.live_versions:
+        if not self.options.serves(value):
             raise errors.nonexistent_version(value)
         return value
 
@@ -287,7 +303,7 @@ class SandboxApi:
     ) -> Response:
         if len(raw_query) > self.options.max_query_length:
             raise errors.uri_too_long()
-        self._authenticate(request)
+        token = self._authenticate(request)
         version = self._version(request)
         protocol = request.header("X-Restli-Protocol-Version")
         if self.options.require_protocol_header and (protocol or "").strip() != "2.0.0":
@@ -296,6 +312,11 @@ class SandboxApi:
             query = parse_query(raw_query)
         except RestliSyntaxError as exc:
             raise errors.invalid_query(str(exc)) from exc
+        needed = ENDPOINT_SCOPES.get(route.endpoint, frozenset())
+        if needed and not needed & self.tokens.scopes_of(token):
+            finder = query.get("q")
+            method = f"FINDER-{finder}" if isinstance(finder, str) else "GET"
+            raise errors.access_denied(route.endpoint, method, version)
         call = endpoints.Call(
             data=self.data,
             options=self.options,
@@ -332,7 +353,7 @@ class SandboxApi:
             parsed: dict[str, Any] = parse_query(safe_query)
         except RestliSyntaxError:
             parsed = {}
-        if endpoint == "token" and form_body is None and request.body:
+        if endpoint in {"token", "introspect"} and form_body is None and request.body:
             try:
                 form_body = {
                     k: v[0] for k, v in parse_qs(request.body.decode("utf-8", "replace")).items()

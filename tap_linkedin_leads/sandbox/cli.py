@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from tap_linkedin_leads.sandbox.data import SandboxData
 from tap_linkedin_leads.sandbox.faults import Fault
+from tap_linkedin_leads.sandbox.options import month_range
 from tap_linkedin_leads.sandbox.server import SandboxServer
 
 if TYPE_CHECKING:
@@ -68,7 +69,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     behaviour.add_argument(
         "--live-versions",
-        help="comma-separated accepted LinkedIn-Version values (default 202401..202612)",
+        help="accepted LinkedIn-Version values, comma-separated; FIRST-LAST for a range "
+        "(default 202401-202612 without 202512)",
+    )
+    behaviour.add_argument(
+        "--skipped-versions",
+        default="202512",
+        help="months LinkedIn never released a version for, comma-separated (default 202512)",
+    )
+    behaviour.add_argument(
+        "--scopes",
+        default="r_ads,r_marketing_leadgen_automation",
+        help="OAuth scopes granted to tokens, comma-separated (r_ads alone: no leads, 403)",
     )
     behaviour.add_argument("--api-version", help="version to advertise in the tap config")
     behaviour.add_argument(
@@ -105,6 +117,15 @@ def _time_arg(value: str | None) -> int | str | None:
     return int(value) if value.isdigit() else value
 
 
+def _versions(text: str) -> list[str]:
+    """``202510,202511`` or ``202510-202602`` (a range of months) into a list."""
+    versions: list[str] = []
+    for part in (p.strip() for p in text.split(",")):
+        first, _, last = part.partition("-")
+        versions.extend(month_range(first, last) if last else [first] if first else [])
+    return versions
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the sandbox until SIGINT/SIGTERM.
 
@@ -132,11 +153,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.extra_leads:
         data.add_leads(args.extra_leads)
-    live = [v.strip() for v in args.live_versions.split(",")] if args.live_versions else None
+    live = _versions(args.live_versions) if args.live_versions else None
     server = SandboxServer(
         data,
         port=args.port,
         live_versions=live,
+        skipped_versions=_versions(args.skipped_versions),
+        granted_scopes=[s.strip() for s in args.scopes.split(",") if s.strip()],
         api_version=args.api_version,
         faults=faults,
         access_token_ttl=args.access_token_ttl,

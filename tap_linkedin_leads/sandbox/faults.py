@@ -47,7 +47,7 @@ KINDS = frozenset(
     }
 )
 ENDPOINTS = frozenset(
-    {"token", "adAccounts", "adCampaigns", "leadForms", "leadFormResponses", "api"}
+    {"token", "introspect", "adAccounts", "adCampaigns", "leadForms", "leadFormResponses", "api"}
 )
 """Endpoint names for targeting; ``api`` means any ``/rest`` endpoint."""
 
@@ -153,7 +153,7 @@ class Fault:
         if target is None:
             return True
         if target == "api":
-            return endpoint is not None and endpoint != "token"
+            return endpoint is not None and endpoint not in {"token", "introspect"}
         return endpoint == target
 
     def fires_on(self, n: int) -> bool:

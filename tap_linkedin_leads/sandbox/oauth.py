@@ -28,6 +28,8 @@ TokenState = Literal["valid", "invalid", "expired", "revoked"]
 @dataclass
 class _AccessToken:
     expires_at: float
+    created_at: float
+    scope: str
     revoked: bool = False
 
 
@@ -57,6 +59,7 @@ class TokenStore:
         client_secret: str,
         refresh_error_style: RefreshErrorStyle = "invalid_request",
         refresh_token: str | None = None,
+        scope: str = SCOPE,
     ) -> None:
         """Create the store and its initial refresh token.
 
@@ -68,6 +71,7 @@ class TokenStore:
             client_secret: Expected client secret.
             refresh_error_style: Which of the two reported bodies a bad refresh token gets.
             refresh_token: Value for the initial refresh token (default: random).
+            scope: Scopes granted to every token, comma-separated as LinkedIn writes them.
         """
         self._clock = clock
         self._lock = threading.Lock()
@@ -75,6 +79,7 @@ class TokenStore:
         self.client_id = client_id
         self.client_secret = client_secret
         self.refresh_error_style: RefreshErrorStyle = refresh_error_style
+        self.scope = scope
         self._access: dict[str, _AccessToken] = {}
         self._refresh: dict[str, _RefreshToken] = {}
         self.refresh_token = self.issue_refresh_token(refresh_token_ttl, value=refresh_token)
@@ -99,8 +104,15 @@ class TokenStore:
         token = "AQV" + secrets.token_urlsafe(64)
         lifetime = self.access_token_ttl if ttl is None else ttl
         with self._lock:
-            self._access[token] = _AccessToken(self._clock() + lifetime)
+            now = self._clock()
+            self._access[token] = _AccessToken(now + lifetime, now, self.scope)
         return token
+
+    def scopes_of(self, token: str) -> frozenset[str]:
+        """The scopes an access token was granted (empty for an unknown token)."""
+        with self._lock:
+            record = self._access.get(token)
+        return frozenset(record.scope.split(",")) if record else frozenset()
 
     def check(self, token: str) -> TokenState:
         """Classify an access token."""
@@ -178,7 +190,42 @@ class TokenStore:
             "expires_in": self.access_token_ttl,
             "refresh_token": form["refresh_token"],
             "refresh_token_expires_in": remaining,
-            "scope": SCOPE,
+            "scope": self.scope,
+        }
+
+    def introspect(self, form: dict[str, str]) -> JsonDict:
+        """Handle ``POST /oauth/v2/introspectToken`` (``client_id``, ``client_secret``, ``token``).
+
+        Args:
+            form: The decoded form fields.
+
+        Returns:
+            LinkedIn's introspection body; ``{"active": false}`` for a token it never issued.
+
+        Raises:
+            ApiError: With LinkedIn's OAuth error bodies.
+        """
+        for name in ("client_id", "client_secret", "token"):
+            if not form.get(name):
+                raise errors.oauth_error(
+                    400, "invalid_request", f'A required parameter "{name}" is missing'
+                )
+        if form["client_id"] != self.client_id or form["client_secret"] != self.client_secret:
+            raise errors.oauth_error(401, "invalid_client", "Client authentication failed")
+        state = self.check(form["token"])
+        with self._lock:
+            record = self._access.get(form["token"])
+        if record is None:
+            return {"active": False}
+        return {
+            "active": state == "valid",
+            "client_id": self.client_id,
+            "authorized_at": int(record.created_at),
+            "created_at": int(record.created_at),
+            "status": "active" if state == "valid" else state,
+            "expires_at": int(record.expires_at),
+            "scope": record.scope,
+            "auth_type": "3L",
         }
 
     def _bad_refresh_token(self) -> errors.ApiError:

@@ -35,12 +35,26 @@ def month_range(first: str, last: str) -> tuple[str, ...]:
     return tuple(months)
 
 
-DEFAULT_LIVE_VERSIONS = month_range("202401", "202612")
+SKIPPED_VERSIONS = frozenset({"202512"})
+"""Months for which LinkedIn released no Marketing version: a request for one gets 426 like a
+retired version (there was no 202512)."""
+
+DEFAULT_LIVE_VERSIONS = tuple(
+    v for v in month_range("202401", "202612") if v not in SKIPPED_VERSIONS
+)
 """Versions the sandbox accepts by default: generous, so any sensible tap default works.
 
 Real LinkedIn keeps each version about a year (202401 is sunset there); pass a narrower
-``live_versions`` to test the 426 answer.
+``live_versions`` to test the 426 answer. As of December 2026 LinkedIn serves
+``month_range("202601", "202611")`` (202612 possibly not yet), see :data:`LIVE_VERSIONS_2026_12`.
 """
+
+LIVE_VERSIONS_2026_12 = month_range("202601", "202611")
+"""What LinkedIn serves in early December 2026: up to 202511 retired, no 202512, 202612 not
+released yet (the reference's "where the versions stand")."""
+
+#: Scopes a token gets by default: enough for ad accounts, lead forms and leads.
+DEFAULT_SCOPES = ("r_ads", "r_marketing_leadgen_automation")
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,8 @@ class ServerOptions:
 
     Attributes:
         live_versions: Accepted ``LinkedIn-Version`` values (YYYYMM); others get 426.
+        skipped_versions: Months LinkedIn never released a version for; 426 even when listed
+            in ``live_versions`` (default: 202512).
         api_version: Version ``tap_config()`` advertises (default: newest live version).
         page_size_default: ``pageSize`` when a cursor finder gets none.
         page_size_max: Largest ``pageSize`` (400 above).
@@ -82,6 +98,7 @@ class ServerOptions:
     """
 
     live_versions: frozenset[str] = field(default_factory=lambda: frozenset(DEFAULT_LIVE_VERSIONS))
+    skipped_versions: frozenset[str] = SKIPPED_VERSIONS
     api_version: str | None = None
     page_size_default: int = 100
     page_size_max: int = 1000
@@ -106,4 +123,8 @@ class ServerOptions:
     @property
     def advertised_version(self) -> str:
         """The version to put in a tap config."""
-        return self.api_version or max(self.live_versions)
+        return self.api_version or max(self.live_versions - self.skipped_versions)
+
+    def serves(self, version: str) -> bool:
+        """Whether a request with ``LinkedIn-Version: version`` is answered (else 426)."""
+        return version in self.live_versions and version not in self.skipped_versions

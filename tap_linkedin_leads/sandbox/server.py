@@ -23,6 +23,8 @@ from tap_linkedin_leads.sandbox.faults import Fault, FaultPlan
 from tap_linkedin_leads.sandbox.oauth import RefreshErrorStyle, TokenStore
 from tap_linkedin_leads.sandbox.options import (
     DEFAULT_LIVE_VERSIONS,
+    DEFAULT_SCOPES,
+    SKIPPED_VERSIONS,
     ServerOptions,
     TimeRangeBounds,
 )
@@ -162,6 +164,7 @@ class SandboxServer:
         *,
         port: int = 0,
         live_versions: Iterable[str] | None = None,
+        skipped_versions: Iterable[str] = SKIPPED_VERSIONS,
         api_version: str | None = None,
         faults: Iterable[Fault] = (),
         access_token_ttl: int = 5_184_000,
@@ -187,6 +190,7 @@ class SandboxServer:
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
         refresh_token: str | None = None,
+        granted_scopes: Iterable[str] = DEFAULT_SCOPES,
         clock: Callable[[], float] | None = None,
         request_log_limit: int | None = None,
     ) -> None:
@@ -196,6 +200,7 @@ class SandboxServer:
             data: The data to serve (default: ``SandboxData.generate()``).
             port: TCP port on 127.0.0.1; 0 picks a free one.
             live_versions: Accepted ``LinkedIn-Version`` values (YYYYMM); others get 426.
+            skipped_versions: Months LinkedIn never released (426 even if listed as live).
             api_version: Version advertised by :meth:`tap_config` (default: newest live).
             faults: Faults to inject, in priority order.
             access_token_ttl: Access-token lifetime in seconds (LinkedIn: 60 days).
@@ -226,6 +231,9 @@ class SandboxServer:
             client_secret: The OAuth client secret the token endpoint expects.
             refresh_token: Value of the initial refresh token (default: random), e.g. to
                 keep a demo's config stable across restarts.
+            granted_scopes: OAuth scopes every token carries (in the token and introspection
+                answers); endpoints outside them answer 403 ACCESS_DENIED, e.g. ``("r_ads",)``
+                reads accounts and forms but not leads.
             clock: Time source in seconds (default ``time.time``), for token expiry.
             request_log_limit: Keep only the newest N logged requests.
         """
@@ -236,6 +244,7 @@ class SandboxServer:
             live_versions = [v.strip() for v in live_versions.split(",")]
         self._options = ServerOptions(
             live_versions=frozenset(live_versions or DEFAULT_LIVE_VERSIONS),
+            skipped_versions=frozenset(skipped_versions),
             api_version=api_version,
             page_size_max=page_size_max,
             count_max=count_max,
@@ -261,6 +270,7 @@ class SandboxServer:
             client_secret=client_secret,
             refresh_error_style=refresh_error_style,
             refresh_token=refresh_token,
+            scope=",".join(granted_scopes),
         )
         self._faults = FaultPlan(list(faults))
         self._log = RequestLog(limit=request_log_limit)

@@ -63,6 +63,8 @@ class AdAccountsStream(LinkedInStream):
                 record = self.post_process(account, context)
                 if record is None:
                     continue
+                # The account's company page, to explain a refusal of its leads.
+                self.run.account_references[record["id"]] = record.get("reference")
                 # Children first, then the account record: the order the SDK writes them in.
                 if self.stream_maps[0].get_filter_result(record):
                     self._sync_owner({"account_id": record["id"]})

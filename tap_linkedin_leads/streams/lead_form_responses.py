@@ -7,7 +7,13 @@ import typing as t
 from typing_extensions import override
 
 from tap_linkedin_leads.answers import resolve_answers
-from tap_linkedin_leads.errors import AccessDeniedError, NotFoundError, RequestRejectedError
+from tap_linkedin_leads.errors import (
+    LEAD_SYNC_SCOPE,
+    AccessDeniedError,
+    MissingScopeError,
+    NotFoundError,
+    RequestRejectedError,
+)
 from tap_linkedin_leads.leads import (
     derive_lead_fields,
     format_submitted_at,
@@ -96,6 +102,42 @@ class LeadFormResponsesStream(OwnerStream):
         name = super().owner_name(context)
         lead_type = (context or {}).get("leadType")
         return f"{name}, {lead_type} leads" if lead_type else name
+
+    @override
+    def request_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        try:
+            yield from super().request_records(context)
+        except AccessDeniedError as exc:
+            raise self._explain_refusal(exc, context) from None
+
+    def _explain_refusal(self, exc: AccessDeniedError, context: Context | None) -> Exception:
+        """Why LinkedIn refused an owner's leads, as far as the tap can tell.
+
+        A token without the Lead Sync scope is refused every owner's leads (while ``r_ads``
+        still reads forms): that stops the run, naming the scopes the token has. Otherwise
+        roles are the cause; an ad account without a company page cannot sync leads at all.
+        """
+        scopes = self.authenticator.granted_scopes()
+        if scopes is not None and LEAD_SYNC_SCOPE not in scopes:
+            return MissingScopeError(exc.owner, exc.endpoint, LEAD_SYNC_SCOPE, scopes)
+        account_id = (context or {}).get("account_id")
+        references = self.run.account_references
+        if account_id is None or account_id not in references:
+            return exc
+        reference = references[account_id]
+        if isinstance(reference, str) and reference.startswith("urn:li:organization:"):
+            return exc
+        what = "is empty" if not reference else "is a member, not a company page"
+        return AccessDeniedError(
+            exc.owner,
+            exc.endpoint,
+            exc.linkedin_message,
+            cause=(
+                f"The ad account has no company page (its `reference` {what}), and LinkedIn "
+                "does not sync leads of such accounts: associate a company page with it in "
+                "Campaign Manager."
+            ),
+        )
 
     @override
     def get_new_paginator(self) -> OffsetPaginator:

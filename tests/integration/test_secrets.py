@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from tap_linkedin_leads.sandbox import Fault, SandboxData, SandboxServer
+from tap_linkedin_leads.sandbox.options import month_range
 from tap_linkedin_leads.tap import TapLinkedInLeads
 from tests.conftest import capture_stdout
 from tests.integration.conftest import CliRun, run_cli
@@ -136,6 +137,18 @@ def _listed_forbidden_account(creds: Credentials, config: dict[str, t.Any]) -> N
 def _retired_version(creds: Credentials, config: dict[str, t.Any]) -> None:
     del creds
     config["api_version"] = "202401"
+    config["api_version_fallback"] = False
+
+
+def _retired_version_with_fallback(creds: Credentials, config: dict[str, t.Any]) -> None:
+    del creds
+    config["api_version"] = "202401"
+
+
+def _plain_access_token_with_app_credentials(creds: Credentials, config: dict[str, t.Any]) -> None:
+    # Token introspection carries the access token in its body: it must not leak either.
+    del config["refresh_token"]
+    config["access_token"] = creds.server.issue_access_token()
 
 
 def _revoked_refresh_token(creds: Credentials, config: dict[str, t.Any]) -> None:
@@ -191,6 +204,21 @@ SCENARIOS = {
         server={"live_versions": ["202601"]},
         prepare=_retired_version,
         stops_with="no longer serves API version 202401",
+    ),
+    "api-version-fallback": Scenario(
+        # Every month from 202402 on is live, so the run's own month is, whenever it runs.
+        server={"live_versions": month_range("202402", "209912")},
+        prepare=_retired_version_with_fallback,
+        warns_with="To skip this check on every run, set `api_version: ",
+    ),
+    "token-without-lead-scope": Scenario(
+        server={"granted_scopes": ["r_ads"]},
+        stops_with="lacks the `r_marketing_leadgen_automation` scope (Lead Sync); it has `r_ads`",
+    ),
+    "access-token-introspected": Scenario(
+        server={"granted_scopes": ["r_ads"]},
+        prepare=_plain_access_token_with_app_credentials,
+        stops_with="lacks the `r_marketing_leadgen_automation` scope (Lead Sync); it has `r_ads`",
     ),
     "refresh-token-revoked": Scenario(
         prepare=_revoked_refresh_token, stops_with="refused to refresh the access token"
