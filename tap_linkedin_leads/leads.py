@@ -126,11 +126,17 @@ def _nested(record: t.Mapping[str, t.Any], *path: str) -> t.Any:
     return value
 
 
+#: How LinkedIn's lead notifications and the Conversions API name a lead.
+LEAD_URN_PREFIX = "urn:li:leadGenFormResponse:"
+
+
 def derive_lead_fields(record: dict[str, t.Any]) -> dict[str, t.Any]:
-    """Add ``submitted_at``, owner and attribution ids; raw fields stay untouched.
+    """Add ``submitted_at``, ``lead_urn``, owner and attribution ids; raw fields stay untouched.
 
     ``form_id`` and ``form_version`` come from the form catalog, which parses the URN once.
     """
+    lead_id = record.get("id")
+    record["lead_urn"] = f"{LEAD_URN_PREFIX}{lead_id}" if isinstance(lead_id, str) else None
     submitted = record.get("submittedAt")
     record["submitted_at"] = format_submitted_at(submitted) if type(submitted) is int else None
     record["account_id"], record["organization_id"] = owner_ids(record.get("owner"))

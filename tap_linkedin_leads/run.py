@@ -32,6 +32,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
     from tap_linkedin_leads.auth import LinkedInAuthenticator
+    from tap_linkedin_leads.campaign_names import CampaignNames
     from tap_linkedin_leads.form_catalog import FormCatalog
     from tap_linkedin_leads.progress import RunProgress
     from tap_linkedin_leads.versions import ApiVersions
@@ -132,7 +133,7 @@ SDK_STATE_LOGGER = "singer_sdk"
 
 
 class Run:
-    """What the streams of one run share: settings, credentials, version, forms, progress."""
+    """What the streams of one run share: settings, credentials and shared lookups."""
 
     def __init__(
         self,
@@ -142,6 +143,7 @@ class Run:
         api_versions: ApiVersions,
         forms: FormCatalog,
         progress: RunProgress,
+        campaign_names: CampaignNames,
         flush_state: Callable[[], None],
     ) -> None:
         """Hold the run's parts; the authenticator is built when first needed.
@@ -153,6 +155,8 @@ class Run:
         self.api_versions = api_versions
         self.forms = forms
         self.progress = progress
+        #: Campaign names for the ``campaign_name`` of sponsored leads.
+        self.campaign_names = campaign_names
         self.flush_state = flush_state
         #: Each ad account's ``reference`` (its company page) as read this run, to explain
         #: a refusal of its leads.

@@ -319,7 +319,19 @@ LEAD_FORM_RESPONSE_SCHEMA = _with_nullable_items(
             th.IntegerType,
             description="Version of the form the lead was submitted on (derived).",
         ),
+        th.Property(
+            "lead_urn",
+            th.StringType,
+            description="`urn:li:leadGenFormResponse:<id>`, the lead's id as LinkedIn's lead "
+            "notifications and the Conversions API write it (derived).",
+        ),
         th.Property("campaign_id", th.IntegerType, description="Sponsored campaign id (derived)."),
+        th.Property(
+            "campaign_name",
+            th.StringType,
+            description="Name of the sponsored campaign, from the campaigns of the lead's ad "
+            "account read in the same run; null for organic leads (derived).",
+        ),
         th.Property("creative_id", th.IntegerType, description="Sponsored creative id (derived)."),
         th.Property(
             "form_name",

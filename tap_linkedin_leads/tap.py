@@ -12,6 +12,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
 from tap_linkedin_leads.auth import LinkedInAuthenticator
+from tap_linkedin_leads.campaign_names import CampaignNames
 from tap_linkedin_leads.errors import LinkedInTapError
 from tap_linkedin_leads.form_catalog import FormCatalog
 from tap_linkedin_leads.output import ProportionalStateWriter
@@ -77,6 +78,7 @@ class TapLinkedInLeads(Tap):
                 logger=self.logger,
             ),
             forms=FormCatalog(),
+            campaign_names=CampaignNames(),
             progress=RunProgress(self.logger),
             flush_state=self._flush_held_state,
         )
@@ -107,6 +109,9 @@ class TapLinkedInLeads(Tap):
         # through the streams of those resources, so their retries and errors apply.
         run.forms.load_owner_forms = lead_forms.records_for_owner
         run.forms.load_lead_form = leads.lead_with_form
+        # Leads of an account whose campaigns the run did not read (stream not selected)
+        # have them searched once through the campaigns stream's requests.
+        run.campaign_names.search = campaigns.campaigns_of_account
         return [accounts, campaigns, lead_forms, leads]
 
 

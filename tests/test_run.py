@@ -11,6 +11,7 @@ import pytest
 import responses
 from singer_sdk.helpers import _state as sdk_state
 
+from tap_linkedin_leads.campaign_names import CampaignNames
 from tap_linkedin_leads.form_catalog import FormCatalog
 from tap_linkedin_leads.progress import RunProgress
 from tap_linkedin_leads.run import SYNC_GC_THRESHOLD, Run, RunSettings
@@ -36,6 +37,7 @@ def _run(flushed: list[str] | None = None) -> Run:
             logger=logging.getLogger("test"),
         ),
         forms=FormCatalog(),
+        campaign_names=CampaignNames(),
         progress=RunProgress(logging.getLogger("tests.run")),
         flush_state=lambda: (flushed if flushed is not None else []).append("flushed"),
     )

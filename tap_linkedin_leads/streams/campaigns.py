@@ -55,16 +55,26 @@ class CampaignsStream(OwnerStream):
 
     @override
     def owner_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        # Campaigns only name the ``campaign_id`` of leads. A 404 or 400 here, for an account
-        # that was read a moment ago, says the campaign finder is not served (version,
-        # product), not that the account is wrong: warn, and let the leads sync.
+        account_id = int((context or {})["account_id"])
+        names = self.run.campaign_names
+        for record in names.collect(account_id, self.campaigns_of_account(account_id)):
+            yield t.cast("dict[str, t.Any]", record)
+
+    def campaigns_of_account(self, account_id: int) -> Iterable[dict[str, t.Any]]:
+        """The account's campaigns (one paged search), or none when LinkedIn refuses it.
+
+        Campaigns only name the ``campaign_id`` of leads. A 404 or 400 here, for an account
+        that was read a moment ago, says the campaign finder is not served (version,
+        product), not that the account is wrong: warn, and let the leads sync.
+        """
+        context = {"account_id": account_id}
         try:
             yield from self.records_for_owner(context)
         except (NotFoundError, RequestRejectedError) as exc:
             said = getattr(exc, "linkedin_message", "") or "not found"
             self.logger.warning(
                 "No campaigns for %s: LinkedIn refused the campaign search (%s). Its leads "
-                "still sync; their campaign_id will not join to a campaign name.",
+                "still sync, with an empty campaign_name.",
                 self.owner_label(context),
                 said,
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing as t
+from functools import cached_property
 
 from typing_extensions import override
 
@@ -310,8 +311,20 @@ class LeadFormResponsesStream(OwnerStream):
             )
             return None
 
+    @cached_property
+    def _wants_campaign_name(self) -> bool:
+        # Deselected in the catalog, no campaign is looked up (nor searched) for it.
+        return bool(self.mask[("properties", "campaign_name")])
+
     def _make_readable(self, record: dict[str, t.Any], context: Context | None) -> None:
         derive_lead_fields(record)
+        if self._wants_campaign_name:
+            account_id, campaign_id = record["account_id"], record["campaign_id"]
+            record["campaign_name"] = (
+                self.run.campaign_names.name_of(account_id, campaign_id)
+                if account_id is not None and campaign_id is not None
+                else None
+            )
         urn = record.get("versionedLeadGenFormUrn")
         lead_id = record.get("id")
         resolved = self.run.forms.resolve(
