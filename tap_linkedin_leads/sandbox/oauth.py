@@ -163,17 +163,12 @@ class TokenStore:
         Raises:
             ApiError: With LinkedIn's OAuth error bodies.
         """
-        for name in ("grant_type", "client_id", "client_secret"):
-            if not form.get(name):
-                raise errors.oauth_error(
-                    400, "invalid_request", f'A required parameter "{name}" is missing'
-                )
+        self._require(form, "grant_type")
         if form["grant_type"] != "refresh_token":
             raise errors.oauth_error(
                 400, "unsupported_grant_type", "The sandbox supports grant_type=refresh_token only"
             )
-        if form["client_id"] != self.client_id or form["client_secret"] != self.client_secret:
-            raise errors.oauth_error(401, "invalid_client", "Client authentication failed")
+        self._authenticate_client(form)
         if not form.get("refresh_token"):
             raise errors.oauth_error(
                 400, "invalid_request", 'A required parameter "refresh_token" is missing'
@@ -205,13 +200,8 @@ class TokenStore:
         Raises:
             ApiError: With LinkedIn's OAuth error bodies.
         """
-        for name in ("client_id", "client_secret", "token"):
-            if not form.get(name):
-                raise errors.oauth_error(
-                    400, "invalid_request", f'A required parameter "{name}" is missing'
-                )
-        if form["client_id"] != self.client_id or form["client_secret"] != self.client_secret:
-            raise errors.oauth_error(401, "invalid_client", "Client authentication failed")
+        self._require(form, "token")
+        self._authenticate_client(form)
         state = self.check(form["token"])
         with self._lock:
             record = self._access.get(form["token"])
@@ -227,6 +217,18 @@ class TokenStore:
             "scope": record.scope,
             "auth_type": "3L",
         }
+
+    @staticmethod
+    def _require(form: dict[str, str], *names: str) -> None:
+        for name in (*names, "client_id", "client_secret"):
+            if not form.get(name):
+                raise errors.oauth_error(
+                    400, "invalid_request", f'A required parameter "{name}" is missing'
+                )
+
+    def _authenticate_client(self, form: dict[str, str]) -> None:
+        if form["client_id"] != self.client_id or form["client_secret"] != self.client_secret:
+            raise errors.oauth_error(401, "invalid_client", "Client authentication failed")
 
     def _bad_refresh_token(self) -> errors.ApiError:
         # Sources disagree on the body; both are selectable.
