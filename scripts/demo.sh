@@ -295,10 +295,10 @@ rows = con.sql(
            coalesce(l.contact ->> 'work_email', l.contact ->> 'email') as email,
            l.contact ->> 'company_name' as company,
            l.form_name,
-           coalesce(c.name, case when l.organization_id is not null then '(company page)' end)
+           coalesce(l.campaign_name,
+                    case when l.organization_id is not null then '(company page)' end)
              as campaign
     from {schema}.lead_form_responses l
-    left join {schema}.campaigns c on c.id = l.campaign_id
     order by l.submitted_at desc, l.id
     limit 6
     """
