@@ -132,8 +132,11 @@ class ApiVersions:
     def note_served(self, version: str) -> None:
         """A request with ``version`` succeeded: warn once if it retires soon."""
         if self._retirement_checked:
-            return
-        self._retirement_checked = True
+            return  # Every response passes here: the common case takes no lock.
+        with self._lock:
+            if self._retirement_checked:
+                return
+            self._retirement_checked = True
         retires = expected_retirement(version)
         days_left = (retires - self._today).days
         if days_left > RETIREMENT_WARNING_DAYS:
