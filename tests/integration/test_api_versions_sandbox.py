@@ -8,9 +8,9 @@ import typing as t
 
 from tap_linkedin_leads.sandbox import Fault, SandboxData
 from tap_linkedin_leads.sandbox.options import LIVE_VERSIONS_2026_12, month_range
+from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
 from tap_linkedin_leads.tap import TapLinkedInLeads
 from tests.conftest import run_tap
-from tests.integration.conftest import expected_lead_ids
 
 if t.TYPE_CHECKING:
     import requests

@@ -7,9 +7,9 @@ import typing as t
 import pytest
 
 from tap_linkedin_leads.sandbox import SandboxData
+from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
 from tap_linkedin_leads.tap import TapLinkedInLeads
 from tests.conftest import run_tap
-from tests.integration.conftest import expected_lead_ids
 
 if t.TYPE_CHECKING:
     from tap_linkedin_leads.sandbox import SandboxServer
