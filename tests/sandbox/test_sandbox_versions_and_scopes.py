@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
-from tap_linkedin_leads.sandbox.cli import _versions
+from tap_linkedin_leads.sandbox.cli import _versions, build_parser
 from tap_linkedin_leads.sandbox.options import LIVE_VERSIONS_2026_12, month_range
 from tests.sandbox.conftest import Api, account_owner
 
@@ -53,9 +53,15 @@ def test_default_versions_skip_202512_and_december_2026_matches_linkedin() -> No
     assert LIVE_VERSIONS_2026_12[-1] == "202611"
 
 
-def test_cli_version_ranges() -> None:
+def test_cli_version_ranges_and_scopes() -> None:
     assert _versions("202511-202602") == ["202511", "202512", "202601", "202602"]
     assert _versions("202401,202510-202511") == ["202401", "202510", "202511"]
+    args = build_parser().parse_args(["--scopes", "r_ads", "--skipped-versions", "202512,202604"])
+    assert args.scopes == "r_ads"
+    assert _versions(args.skipped_versions) == ["202512", "202604"]
+    defaults = build_parser().parse_args([])
+    assert defaults.scopes == "r_ads,r_marketing_leadgen_automation"
+    assert defaults.skipped_versions == "202512"
 
 
 def test_r_ads_alone_reads_accounts_and_forms_but_not_leads(
