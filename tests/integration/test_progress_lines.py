@@ -340,29 +340,36 @@ def test_sigterm_mid_owner_still_ends_with_the_summary(
     ) in summary
 
 
-def test_a_long_owner_beats_at_most_every_30_seconds_from_paging_total(
-    sandbox: StartSandbox, caplog: pytest.LogCaptureFixture
-) -> None:
-    data = SandboxData.generate(seed=43, accounts=1, organizations=0, leads_per_form=30)
-    server = sandbox(data, short_pages=False)
-    [account_id] = data.visible_account_ids
-    leads = len(data.lead_window(f"urn:li:sponsoredAccount:{account_id}", "SPONSORED", test=False))
-    pages = math.ceil(leads / PAGE_SIZE)
-    config = {**_config(server), "max_parallel_requests": 1}
+def _heartbeats(
+    server: SandboxServer, caplog: pytest.LogCaptureFixture, *, parallel: int
+) -> list[str]:
+    """The heartbeat lines of an in-process run on a clock of 10 s per lead page requested.
+
+    Nothing sleeps. Reads of one lead by id, for older form versions, are not pages.
+    """
+    config = {**_config(server), "max_parallel_requests": parallel}
     del config["organization_ids"]
     tap = TapLinkedInLeads(config=config, parse_env_config=False)
-    # Every lead page takes 10 s on this clock; nothing sleeps. (Reads of one lead by id,
-    # for older form versions, are not pages.)
     tap.run.progress.clock = lambda: (
         10.0
         * sum(1 for r in server.requests if r.endpoint == "leadFormResponses" and "q" in r.query)
     )
     caplog.set_level(logging.INFO)
-
     with capture_stdout():
         tap.sync_all()
+    return [r.getMessage() for r in caplog.records if "still running" in r.getMessage()]
 
-    beats = [r.getMessage() for r in caplog.records if "still running" in r.getMessage()]
+
+def test_a_long_owner_beats_at_most_every_30_seconds_from_paging_total(
+    sandbox: StartSandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = SandboxData.generate(seed=43, accounts=1, organizations=0, leads_per_form=30)
+    [account_id] = data.visible_account_ids
+    leads = len(data.lead_window(f"urn:li:sponsoredAccount:{account_id}", "SPONSORED", test=False))
+    pages = math.ceil(leads / PAGE_SIZE)
+
+    beats = _heartbeats(sandbox(data, short_pages=False), caplog, parallel=1)
+
     expected = []
     for page in range(3, pages + 1, 3):  # a page every 10 s: every third page is 30 s on
         seconds = page * 10
@@ -472,24 +479,12 @@ def _seconds(line: str) -> float:
 def test_with_parallel_requests_the_heartbeat_stays_at_one_line_per_30_seconds(
     sandbox: StartSandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # About 27 lead pages: more than the requests that may be in flight at once.
+    # About 27 lead pages: more than the requests that may be in flight at once. Pages sent
+    # ahead move the clock faster than the main thread reads them.
     data = SandboxData.generate(seed=43, accounts=1, organizations=0, leads_per_form=100)
-    server = sandbox(data, short_pages=False)
-    config = {**_config(server), "max_parallel_requests": 8}
-    del config["organization_ids"]
-    tap = TapLinkedInLeads(config=config, parse_env_config=False)
-    # 10 s per lead page that reached the sandbox: pages sent ahead move this clock faster
-    # than the main thread reads them.
-    tap.run.progress.clock = lambda: (
-        10.0
-        * sum(1 for r in server.requests if r.endpoint == "leadFormResponses" and "q" in r.query)
-    )
-    caplog.set_level(logging.INFO)
 
-    with capture_stdout():
-        tap.sync_all()
+    beats = _heartbeats(sandbox(data, short_pages=False), caplog, parallel=8)
 
-    beats = [r.getMessage() for r in caplog.records if "still running" in r.getMessage()]
     assert len(beats) >= 2
     times = [_seconds(beat) for beat in beats]
     assert all(later - earlier >= 30 for earlier, later in itertools.pairwise(times)), beats
