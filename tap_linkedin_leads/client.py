@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import typing as t
 from dataclasses import dataclass
 from functools import cached_property
@@ -258,6 +259,15 @@ class LinkedInStream(RESTStream[t.Any]):
     @cached_property
     def _reported_unknown(self) -> set[str]:
         return set()
+
+    @override
+    def log(self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:
+        # The SDK logs "An unhandled error occurred while syncing '<stream>'" for every
+        # stream an error passes through (a lead stream and its parent: two lines). The
+        # tap's own errors are logged once, as one complete sentence, so those go unsaid.
+        if level >= logging.ERROR and isinstance(sys.exc_info()[1], LinkedInTapError):
+            return
+        super().log(message, *args, level=level, **kwargs)
 
     # Request building
 

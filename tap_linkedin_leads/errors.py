@@ -13,12 +13,15 @@ __all__ = [
     "AccessDeniedError",
     "ApiVersionRetiredError",
     "AuthenticationError",
+    "CatalogError",
     "DailyLimitError",
     "LinkedInTapError",
     "MissingScopeError",
     "NotFoundError",
+    "OutputClosedError",
     "RequestRejectedError",
     "RetriesExhaustedError",
+    "StateError",
     "UnreadableRecordError",
 ]
 
@@ -135,4 +138,49 @@ class DailyLimitError(LinkedInTapError):
             f"LinkedIn's daily API limit is reached (429 on {endpoint}). Limits reset at "
             "midnight UTC; run the tap again after that and it resumes from the last STATE "
             "it emitted, without losing leads.",
+        )
+
+
+class StateError(LinkedInTapError):
+    """The state handed to the tap (``--state``, or Meltano's state backend) cannot be used.
+
+    ``problem`` says what is wrong; ``source`` names where the state came from, so the
+    command line can name the file once it knows it.
+    """
+
+    def __init__(self, problem: str, source: str = "The state", *, in_entry: bool = True) -> None:
+        """Say what is wrong and what to do about it, in one sentence."""
+        self.problem = problem
+        self.in_entry = in_entry
+        fix = "Fix that entry" if in_entry else "Fix the file"
+        super().__init__(
+            f"{source} {problem}. {fix}, or delete the file (with Meltano: `meltano state "
+            "clear <state_id>`) to start again from `start_date`.",
+        )
+
+    def naming(self, source: str) -> StateError:
+        """The same problem, said of ``source`` (e.g. the ``--state`` file by name)."""
+        return StateError(self.problem, source, in_entry=self.in_entry)
+
+
+class OutputClosedError(LinkedInTapError):
+    """The process reading the tap's output (the target) stopped reading it."""
+
+    def __init__(self) -> None:
+        """Say what happened, where to look, and that the next run resumes."""
+        super().__init__(
+            "The tap's output was closed: the target stopped reading it (it may have "
+            "failed; see its log). Nothing after the last STATE the target saved is lost: "
+            "run again once the target works and the tap resumes from there.",
+        )
+
+
+class CatalogError(LinkedInTapError):
+    """The ``--catalog`` file is not one JSON object."""
+
+    def __init__(self, problem: str, path: str) -> None:
+        """Name the file, what is wrong with it and how to get a good one."""
+        super().__init__(
+            f"The --catalog file {path} {problem}. Fix it, or write a new one with "
+            "`tap-linkedin-leads --config <config file> --discover`.",
         )

@@ -10,10 +10,15 @@ Other messages are written in chunks rather than flushed one by one (a system ca
 record costs more than encoding it). Every STATE flushes the records before it first, so a
 target never sees a STATE before the records it covers; records lost in a chunk when the
 process is killed come again from the last STATE.
+
+When the target stops reading (a broken pipe), the writer raises one
+:class:`~tap_linkedin_leads.errors.OutputClosedError` and writes nothing more.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import time
 import typing as t
@@ -21,6 +26,8 @@ import typing as t
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.singerlib import StateMessage
 from typing_extensions import override
+
+from tap_linkedin_leads.errors import OutputClosedError
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,6 +56,7 @@ class ProportionalStateWriter(MsgSpecWriter):
         self._pending: bytes | None = None
         self._chunk: list[bytes] = []
         self._chunk_bytes = 0
+        self._closed = False
 
     @override
     def write_message(self, message: Message) -> None:
@@ -69,6 +77,8 @@ class ProportionalStateWriter(MsgSpecWriter):
 
     def flush_pending_state(self) -> None:
         """Write the records and the newest held STATE (at the end of a run, or on failing)."""
+        if self._closed:
+            return
         if self._pending is not None:
             self._write_state(self._pending)
         else:
@@ -76,11 +86,18 @@ class ProportionalStateWriter(MsgSpecWriter):
 
     def flush(self) -> None:
         """Write the records held in the current chunk."""
-        if self._chunk:
-            sys.stdout.buffer.write(b"".join(self._chunk))
-            self._chunk.clear()
-            self._chunk_bytes = 0
-        sys.stdout.flush()
+        if self._closed:
+            raise OutputClosedError
+        try:
+            if self._chunk:
+                sys.stdout.buffer.write(b"".join(self._chunk))
+                self._chunk.clear()
+                self._chunk_bytes = 0
+            sys.stdout.flush()
+        except BrokenPipeError:
+            self._closed = True
+            _discard_stdout()
+            raise OutputClosedError from None
 
     def _write_state(self, line: bytes) -> None:
         self._pending = None
@@ -88,3 +105,11 @@ class ProportionalStateWriter(MsgSpecWriter):
         self._last_state_at = self._clock()
         self._chunk.append(line)
         self.flush()
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so Python's own flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

@@ -1,23 +1,16 @@
-"""The tap's settings: JSON schema (the public contract) and the checks JSON schema cannot express.
+"""The tap's settings: the JSON schema (the public contract) and how ids in them are read.
 
-Every check names the setting at fault and runs before any API call.
+The checks JSON schema cannot express live in :mod:`tap_linkedin_leads.validation`.
 """
 
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import re
-import typing as t
-from urllib.parse import urlparse
 
 from singer_sdk import typing as th
 
 from tap_linkedin_leads import __version__
-from tap_linkedin_leads.leads import parse_datetime
-
-if t.TYPE_CHECKING:
-    from collections.abc import Mapping
 
 __all__ = [
     "CREDENTIAL_GROUPS",
@@ -31,7 +24,6 @@ __all__ = [
     "default_start_date",
     "parse_account_id",
     "parse_organization_id",
-    "semantic_errors",
 ]
 
 DEFAULT_API_VERSION = "202401"
@@ -54,7 +46,6 @@ CREDENTIAL_GROUPS: tuple[tuple[str, ...], ...] = (
 
 _ACCOUNT_URN = re.compile(r"^urn:li:sponsoredAccount:(\d+)$")
 _ORGANIZATION_URN = re.compile(r"^urn:li:organization:(\d+)$")
-_API_VERSION = re.compile(r"^\d{4}(0[1-9]|1[0-2])$")
 
 SETTINGS_SCHEMA = th.PropertiesList(
     th.Property(
@@ -306,134 +297,3 @@ def parse_organization_id(value: object) -> int | None:
     if isinstance(value, str) and value.strip().startswith("urn:"):
         return None
     return parse_account_id(value)
-
-
-def _is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _url_errors(name: str, value: object) -> list[str]:
-    if not isinstance(value, str):
-        return []
-    parsed = urlparse(value)
-    if parsed.scheme == "https" and parsed.netloc:
-        return []
-    if parsed.scheme == "http" and _is_loopback(parsed.hostname):
-        return []
-    return [
-        f"`{name}` must be an https:// URL (plain http is accepted only for a loopback "
-        f"sandbox such as http://127.0.0.1:8787); got {value!r}."
-    ]
-
-
-def _auth_errors(config: Mapping[str, t.Any]) -> list[str]:
-    oauth = {key: bool(config.get(key)) for key in ("client_id", "client_secret", "refresh_token")}
-    has_access_token = bool(config.get("access_token"))
-    if has_access_token and oauth["refresh_token"]:
-        return [
-            "Set either `access_token` or `client_id` + `client_secret` + `refresh_token`, "
-            "not both."
-        ]
-    if has_access_token and oauth["client_id"] != oauth["client_secret"]:
-        return [
-            "With `access_token`, `client_id` and `client_secret` are optional (the tap uses "
-            "them only to ask LinkedIn which scopes the token has), but set both or neither."
-        ]
-    if not has_access_token and any(oauth.values()) and not all(oauth.values()):
-        missing = ", ".join(f"`{key}`" for key, present in oauth.items() if not present)
-        return [
-            f"The OAuth refresh flow needs `client_id`, `client_secret` and `refresh_token`; "
-            f"missing {missing}."
-        ]
-    if not has_access_token and not any(oauth.values()):
-        return [
-            "No LinkedIn credentials: set `client_id`, `client_secret` and `refresh_token` "
-            "(recommended; tokens are refreshed automatically) or `access_token`."
-        ]
-    return []
-
-
-def _id_list_errors(
-    config: Mapping[str, t.Any],
-    name: str,
-    parse: t.Callable[[object], int | None],
-    example: str,
-) -> list[str]:
-    values = config.get(name)
-    if values is None:
-        return []
-    if not isinstance(values, list) or not values:
-        return [f"`{name}` must be a non-empty list of ids, or unset."]
-    bad = [value for value in values if parse(value) is None]
-    if bad:
-        return [f"`{name}` has entries that are not valid ids: {bad!r}. Use ids like {example}."]
-    return []
-
-
-def _date_errors(config: Mapping[str, t.Any]) -> list[str]:
-    errors = []
-    parsed = {}
-    for name in ("start_date", "end_date"):
-        raw = config.get(name)
-        parsed[name] = parse_datetime(raw)
-        if raw is not None and parsed[name] is None:
-            errors.append(f"`{name}` must be an ISO 8601 date-time such as 2025-01-01T00:00:00Z.")
-    start, end = parsed["start_date"], parsed["end_date"]
-    if start and end and start >= end:
-        errors.append(
-            f"`start_date` ({config['start_date']}) must be before `end_date` "
-            f"({config['end_date']})."
-        )
-    return errors
-
-
-def _choice_errors(config: Mapping[str, t.Any]) -> list[str]:
-    errors = []
-    test_leads = config.get("test_leads", "exclude")
-    if test_leads not in TEST_LEADS_CHOICES:
-        errors.append(
-            f"`test_leads` must be one of {', '.join(TEST_LEADS_CHOICES)}; got {test_leads!r}."
-        )
-    lead_types = config.get("organic_lead_types", list(ORGANIC_LEAD_TYPES))
-    if not isinstance(lead_types, list) or any(v not in ORGANIC_LEAD_TYPES for v in lead_types):
-        errors.append(
-            f"`organic_lead_types` must list values from {', '.join(ORGANIC_LEAD_TYPES)}; got "
-            f"{lead_types!r}."
-        )
-    api_version = config.get("api_version", DEFAULT_API_VERSION)
-    if not isinstance(api_version, str) or not _API_VERSION.match(api_version):
-        errors.append(
-            f"`api_version` must be a LinkedIn version in YYYYMM form, such as 202401; got "
-            f"{api_version!r}."
-        )
-    return errors
-
-
-def semantic_errors(config: Mapping[str, t.Any]) -> list[str]:
-    """Return one message per setting that is present but unusable."""
-    return [
-        *_auth_errors(config),
-        *_id_list_errors(
-            config,
-            "account_ids",
-            parse_account_id,
-            "512345678 or urn:li:sponsoredAccount:512345678",
-        ),
-        *_id_list_errors(
-            config,
-            "organization_ids",
-            parse_organization_id,
-            "11223344 or urn:li:organization:11223344",
-        ),
-        *_date_errors(config),
-        *_choice_errors(config),
-        *_url_errors("api_url", config.get("api_url")),
-        *_url_errors("oauth_token_url", config.get("oauth_token_url")),
-    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import io
 import typing as t
 from functools import cached_property
 
@@ -13,21 +14,29 @@ from typing_extensions import override
 
 from tap_linkedin_leads.auth import LinkedInAuthenticator
 from tap_linkedin_leads.campaign_names import CampaignNames
-from tap_linkedin_leads.errors import LinkedInTapError
+from tap_linkedin_leads.errors import CatalogError, LinkedInTapError, StateError
 from tap_linkedin_leads.form_catalog import FormCatalog
+from tap_linkedin_leads.json_input import (
+    UnreadableJsonError,
+    read_json_object,
+    read_json_object_file,
+)
 from tap_linkedin_leads.output import ProportionalStateWriter
 from tap_linkedin_leads.progress import RunProgress
 from tap_linkedin_leads.run import Run, RunSettings
-from tap_linkedin_leads.settings import SETTINGS_SCHEMA, semantic_errors
+from tap_linkedin_leads.settings import SETTINGS_SCHEMA
+from tap_linkedin_leads.state_checks import check_state
 from tap_linkedin_leads.streams import (
     AdAccountsStream,
     CampaignsStream,
     LeadFormResponsesStream,
     LeadFormsStream,
 )
+from tap_linkedin_leads.validation import settings_problems, summary_line
 from tap_linkedin_leads.versions import ApiVersions
 
 if t.TYPE_CHECKING:
+    import click
     from singer_sdk.streams import Stream
 
 __all__ = ["TapLinkedInLeads"]
@@ -51,18 +60,27 @@ class TapLinkedInLeads(Tap):
         now: datetime.datetime | None = None,
         **kwargs: t.Any,
     ) -> None:
-        """Validate settings beyond JSON schema before any API call is made.
+        """Validate settings, JSON schema and beyond, before any API call is made.
 
         ``now`` fixes the run's start time (tests); by default it is the current time.
         """
         self._started_at = now or datetime.datetime.now(tz=datetime.timezone.utc)
-        super().__init__(*args, validate_config=validate_config, **kwargs)
-        if validate_config and (errors := semantic_errors(self.config)):
+        try:
+            super().__init__(*args, validate_config=validate_config, **kwargs)
+        except ConfigValidationError as exc:
+            # The SDK stops at its JSON-schema errors, before the tap's own checks could
+            # run. The config it read is already in place: report both together below.
+            schema_rejected: ConfigValidationError | None = exc
+        else:
+            schema_rejected = None
+        if validate_config and (problems := settings_problems(self.config, self.config_jsonschema)):
             raise ConfigValidationError(
-                "Config validation failed",
-                errors=errors,
+                summary_line(problems),
+                errors=[str(problem) for problem in problems],
                 schema=self.config_jsonschema,
-            )
+            ) from None
+        if schema_rejected is not None:
+            raise schema_rejected
 
     @cached_property
     def run(self) -> Run:
@@ -88,13 +106,57 @@ class TapLinkedInLeads(Tap):
         if isinstance(self.message_writer, ProportionalStateWriter):
             self.message_writer.flush_pending_state()
 
+    @override
+    def load_state(self, state: dict[str, t.Any]) -> None:
+        # Checked before the SDK reads it: a hand-edited or mangled state stops here, before
+        # any API call, with one sentence instead of a traceback mid-sync.
+        leads = LeadFormResponsesStream
+        check_state(state, {leads.name: str(leads.replication_key)})
+        super().load_state(state)
+
+    @classmethod
+    @override
+    def cb_config(
+        cls,
+        ctx: click.Context,
+        param: click.Option,
+        value: tuple[str, ...],
+    ) -> t.Any:  # the SDK's private ``_ConfigInput``
+        # The SDK would stop on a config file that is missing, not JSON or not an object
+        # with a traceback; say which file and what is wrong in one line instead.
+        for path in value:
+            if path == "ENV":
+                continue
+            try:
+                read_json_object_file(path)
+            except UnreadableJsonError as exc:
+                cls.logger.error(
+                    "The --config file %s %s. Point --config at a JSON object of settings: "
+                    "`tap-linkedin-leads --about` describes every setting.",
+                    path,
+                    exc,
+                )
+                ctx.exit(1)
+        return super().cb_config(ctx, param, value)
+
     @classmethod
     @override
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
         # The tap's own errors are complete, actionable sentences: one log line each,
         # without a traceback. The run has already written the STATE of finished work.
+        state_file = kwargs.get("state")
+        state_source = f"The --state file {state_file.name}" if state_file else "The state"
         try:
+            kwargs.update(_checked_input_files(state_file, kwargs.get("catalog")))
             super().invoke(*args, **kwargs)
+        except ConfigValidationError as exc:
+            for error in exc.errors:
+                cls.logger.error("%s", error)
+            cls.logger.error("%s", exc)
+            raise SystemExit(1) from None
+        except StateError as exc:
+            cls.logger.error("%s", exc.naming(state_source))
+            raise SystemExit(1) from None
         except LinkedInTapError as exc:
             cls.logger.error("%s", exc)
             raise SystemExit(1) from None
@@ -113,6 +175,31 @@ class TapLinkedInLeads(Tap):
         # have them searched once through the campaigns stream's requests.
         run.campaign_names.search = campaigns.campaigns_of_account
         return [accounts, campaigns, lead_forms, leads]
+
+
+def _checked_input_files(
+    state: t.IO[str] | None,
+    catalog: t.IO[str] | None,
+) -> dict[str, t.IO[str]]:
+    """``--state`` and ``--catalog``, read and checked to hold one JSON object each.
+
+    The SDK would parse them with a traceback on the first bad character. Returned as
+    fresh in-memory files for the SDK to read as usual.
+    """
+    checked: dict[str, t.IO[str]] = {}
+    for option, file in (("state", state), ("catalog", catalog)):
+        if file is None:
+            continue
+        try:
+            text = file.read()
+            read_json_object(text)
+        except (UnreadableJsonError, UnicodeDecodeError) as exc:
+            problem = str(exc) if isinstance(exc, UnreadableJsonError) else "is not UTF-8 text"
+            if option == "state":
+                raise StateError(problem, in_entry=False) from None
+            raise CatalogError(problem, file.name) from None
+        checked[option] = io.StringIO(text)
+    return checked
 
 
 if __name__ == "__main__":

@@ -99,12 +99,6 @@ class LeadFormResponsesStream(OwnerStream):
         ]
 
     @override
-    def owner_name(self, context: Context | None) -> str:
-        name = super().owner_name(context)
-        lead_type = (context or {}).get("leadType")
-        return f"{name}, {lead_type} leads" if lead_type else name
-
-    @override
     def request_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         try:
             yield from super().request_records(context)
@@ -144,16 +138,18 @@ class LeadFormResponsesStream(OwnerStream):
     def get_new_paginator(self) -> OffsetPaginator:
         return OffsetPaginator(self.page_size)
 
+    def bookmark(self, context: Context | None) -> datetime.datetime | None:
+        """The owner's bookmark from the state, if it has one."""
+        state = self.get_context_state(context)
+        if state.get("replication_key") != self.replication_key:
+            return None
+        return parse_datetime(state.get("replication_key_value"))
+
     def window(self, context: Context | None) -> tuple[datetime.datetime, datetime.datetime]:
         """Submission-time window for ``context``: from (bookmark - lookback) to the end."""
         settings = self.run.settings
         start = settings.start
-        state = self.get_context_state(context)
-        bookmark = (
-            parse_datetime(state.get("replication_key_value"))
-            if state.get("replication_key") == self.replication_key
-            else None
-        )
+        bookmark = self.bookmark(context)
         if bookmark is not None:
             start = max(start, bookmark - settings.lookback)
         return start, settings.end
@@ -175,6 +171,23 @@ class LeadFormResponsesStream(OwnerStream):
     @override
     def owner_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         start, end = self.window(context)
+        bookmark = self.bookmark(context)
+        if bookmark is not None and bookmark > end:
+            # A hand-edited or copied STATE: left alone, this owner's leads would be skipped
+            # on every run until that time, and the INFO line below would be all that says so.
+            self.logger.warning(
+                "The bookmark of %s in %s is %s, later than this run's end (%s): %s until "
+                "then. If that bookmark is a mistake, set it to the submission time of the "
+                "last lead you have, or delete its entry to start again from `start_date`.",
+                self.owner_label(context),
+                self.name,
+                format_submitted_at(to_epoch_ms(bookmark)),
+                format_submitted_at(to_epoch_ms(end)),
+                "nothing is read for it"
+                if start >= end
+                else f"only leads submitted from {format_submitted_at(to_epoch_ms(start))} on "
+                "are read for it",
+            )
         if start >= end:
             self.logger.info(
                 "Nothing to request for %s: its window is empty.", self.owner_label(context)

@@ -16,13 +16,13 @@ from tap_linkedin_leads.errors import AccessDeniedError, NotFoundError, RequestR
 from tap_linkedin_leads.restli import owner_urn
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Mapping
 
     from singer_sdk.helpers.types import Context
 
     from tap_linkedin_leads.restli import RestliValue
 
-__all__ = ["SEARCH_PAGE_SIZE", "OwnerStream", "owner_only"]
+__all__ = ["SEARCH_PAGE_SIZE", "OwnerStream", "describe_owner", "owner_only"]
 
 #: LinkedIn's documented default ``pageSize`` for its cursor (search) finders; their
 #: maximum is not documented and these collections are small, so the tap stays with it.
@@ -72,11 +72,8 @@ class OwnerStream(LinkedInStream):
         return [dict(owner)] if "account_id" in owner else []
 
     def owner_name(self, context: Context | None) -> str:
-        """The owner in words and ids only: ``ad account 5``, ``organization 7``."""
-        context = context or {}
-        if "organization_id" in context:
-            return f"organization {context['organization_id']}"
-        return f"ad account {context.get('account_id')}"
+        """The owner in words and ids only (see :func:`describe_owner`)."""
+        return describe_owner(context or {})
 
     @override
     def owner_label(self, context: Context | None) -> str:
@@ -163,6 +160,15 @@ class OwnerStream(LinkedInStream):
             self.progress.skip_current(
                 "access denied" if isinstance(exc, AccessDeniedError) else "not found"
             )
+
+
+def describe_owner(context: Mapping[str, t.Any]) -> str:
+    """``ad account 512345678``, ``organization 2414183``, ``organization 2414183, EVENT leads``."""
+    if "organization_id" in context:
+        label = f"organization {context['organization_id']}"
+        lead_type = context.get("leadType")
+        return f"{label}, {lead_type} leads" if lead_type else label
+    return f"ad account {context.get('account_id')}"
 
 
 def owner_only(context: Context | None) -> dict[str, t.Any]:
