@@ -200,8 +200,8 @@ def _auth_problems(config: Mapping[str, t.Any]) -> list[SettingProblem]:
             "them only to ask LinkedIn which scopes the token has), but set both or neither."
         )
         example = _documented_example("access_token", "client_id", "client_secret")
-        missing = "client_secret" if oauth["client_id"] else "client_id"
-        return [SettingProblem(missing, problem, example)]
+        unset = "client_secret" if oauth["client_id"] else "client_id"
+        return [SettingProblem(unset, problem, example)]
     if not has_access_token and any(oauth.values()) and not all(oauth.values()):
         missing = [key for key, present in oauth.items() if not present]
         problem = (

@@ -9,7 +9,8 @@ import typing as t
 
 import pytest
 
-from tap_linkedin_leads.settings import semantic_errors
+from tap_linkedin_leads.settings import SETTINGS_SCHEMA
+from tap_linkedin_leads.validation import semantic_problems, settings_problems
 
 if t.TYPE_CHECKING:
     from pathlib import Path
@@ -61,14 +62,45 @@ def test_cli_rejects_bad_settings_naming_them(tmp_path: Path, config: dict, sett
         assert secret not in result.stderr
 
 
-def test_good_settings_have_no_semantic_errors() -> None:
-    assert semantic_errors({**GOOD, "account_ids": ["urn:li:sponsoredAccount:5", 6, "7"]}) == []
-    assert semantic_errors({**OAUTH, "api_url": "https://api.linkedin.com/rest"}) == []
-    assert semantic_errors({**GOOD, "api_url": "http://localhost:8787/rest"}) == []
-    # An access token with the app's credentials, used only for token introspection.
-    assert semantic_errors({**GOOD, "client_id": "cid", "client_secret": "csecret"}) == []
+def test_good_settings_have_no_problems() -> None:
+    for config in (
+        {**GOOD, "account_ids": ["urn:li:sponsoredAccount:5", 6, "7"]},
+        {**OAUTH, "api_url": "https://api.linkedin.com/rest"},
+        {**GOOD, "api_url": "http://localhost:8787/rest"},
+        # An access token with the app's credentials, used only for token introspection.
+        {**GOOD, "client_id": "cid", "client_secret": "csecret"},
+    ):
+        assert settings_problems(config, SETTINGS_SCHEMA) == []
 
 
-def test_each_problem_is_reported_once() -> None:
-    errors = semantic_errors({"test_leads": "x", "api_version": "1"})
-    assert len(errors) == 3  # credentials, test_leads, api_version
+def test_each_problem_is_reported_once_naming_its_setting() -> None:
+    problems = settings_problems({"test_leads": "x", "api_version": "1"}, SETTINGS_SCHEMA)
+    assert [p.setting for p in problems] == ["client_id", "test_leads", "api_version"]
+
+
+def test_the_taps_own_line_replaces_the_schemas_for_the_same_setting() -> None:
+    # ``start_date: 5`` breaks the schema (not a string) and the tap's date check.
+    problems = settings_problems({**GOOD, "start_date": 5}, SETTINGS_SCHEMA)
+    assert [str(p) for p in problems] == [
+        '`start_date` must be an ISO 8601 date-time; got 5. A valid value: "start_date": '
+        '"2025-01-01T00:00:00Z".'
+    ]
+
+
+def test_every_own_problem_names_a_documented_setting_and_a_valid_value() -> None:
+    config = {
+        "client_id": "cid",
+        "account_ids": ["x"],
+        "organization_ids": "11223344",
+        "start_date": "2025-02-01",
+        "end_date": "2025-01-01",
+        "api_version": "2024",
+        "api_url": "ftp://x",
+        "oauth_token_url": "http://example.com/token",
+    }
+    problems = semantic_problems(config)
+    assert len(problems) == 7
+    for problem in problems:
+        assert problem.setting in SETTINGS_SCHEMA["properties"]
+        assert f"`{problem.setting}`" in problem.problem
+        assert f'"{problem.setting}": ' in problem.example
