@@ -43,35 +43,3 @@ def test_every_setting_is_documented_with_title_description_and_examples() -> No
 def test_sample_config_has_every_setting() -> None:
     sample = json.loads((ROOT / "sample_config.json").read_text())
     assert set(sample) == set(SETTING_NAMES)
-
-
-def _fault_matrix_node_ids() -> set[str]:
-    """Test ids named in the fault matrix; a bare `[param]` continues the previous test."""
-    text = (ROOT / "docs" / "fault-matrix.md").read_text()
-    ids: set[str] = set()
-    last_test = None
-    pattern = r"`(tests/[\w/]+\.py::\w+)(\[[^\]`]+\])?`|`(\[[^\]`]+\])`"
-    for match in re.finditer(pattern, text):
-        test, param, bare_param = match.groups()
-        if test:
-            last_test = test
-            ids.add(test + (param or ""))
-        elif last_test:
-            ids.add(last_test + bare_param)
-    return ids
-
-
-def test_every_test_the_fault_matrix_names_exists() -> None:
-    named = _fault_matrix_node_ids()
-    files = sorted({node.split("::", 1)[0] for node in named})
-    collected = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *files],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-        cwd=ROOT,
-    ).stdout.splitlines()
-    tests = set(collected) | {node.split("[", 1)[0] for node in collected}
-    assert len(named) > 50, "the matrix is read"
-    assert sorted(named - tests) == []

@@ -506,7 +506,7 @@ def test_a_listed_account_that_cannot_be_read_stops_the_tap_naming_it(
 
 ROOT = Path(__file__).resolve().parents[2]
 MATRIX = ROOT / "docs" / "fault-matrix.md"
-MATRIX_SUITES = ("test_faults.py", "test_bad_payloads.py", "test_secrets.py")
+MATRIX_SUITES = ("test_faults.py", "test_bad_payloads.py", "test_secrets.py", "test_bad_input.py")
 
 
 def _matrix_node_ids() -> set[str]:
