@@ -362,15 +362,9 @@ def test_a_config_file_that_is_not_a_settings_object_is_named(
     if text is not None:
         path.write_text(text)
 
-    result = subprocess.run(
-        [sys.executable, "-m", "tap_linkedin_leads", "--config", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    # A second --config file, read after the good one the helper writes.
+    run = run_cli(tmp_path, {}, extra_args=["--config", str(path)])
 
-    run = CliRun(result.returncode, result.stdout, result.stderr)
     _assert_one_clear_error(
         run, f"The --config file {path} ", *words, "`tap-linkedin-leads --about`"
     )
