@@ -19,7 +19,12 @@ from singer_sdk.typing import DEFAULT_JSONSCHEMA_VALIDATOR
 
 from tap_linkedin_leads.json_input import brief_json
 from tap_linkedin_leads.leads import parse_datetime
-from tap_linkedin_leads.settings import SETTINGS_SCHEMA, parse_account_id, parse_organization_id
+from tap_linkedin_leads.settings import (
+    SETTING_NAMES,
+    SETTINGS_SCHEMA,
+    parse_account_id,
+    parse_organization_id,
+)
 
 if t.TYPE_CHECKING:
     import datetime
@@ -111,27 +116,33 @@ def _schema_problems(
 ) -> list[SettingProblem]:
     validator = DEFAULT_JSONSCHEMA_VALIDATOR(schema)
     problems = []
-    for error in sorted(validator.iter_errors(dict(config)), key=lambda e: list(e.path)):
+    for error in sorted(validator.iter_errors(dict(config)), key=lambda e: str(list(e.path))):
         setting = str(error.path[0]) if error.path else "settings"
         prop = schema.get("properties", {}).get(setting, {})
         problems.append(
             SettingProblem(
                 setting,
-                _describe_schema_error(error, secret=_is_secret(prop)),
+                # Values of secrets are never repeated, nor those of the SDK's own settings
+                # (stream maps and their config may hold anything).
+                _describe_schema_error(
+                    error, quote_value=setting in SETTING_NAMES and not _is_secret(prop)
+                ),
                 _example(setting, prop),
             )
         )
     return problems
 
 
-def _describe_schema_error(error: _SchemaError, *, secret: bool) -> str:
+def _describe_schema_error(error: _SchemaError, *, quote_value: bool) -> str:
     path = "".join(f"[{part}]" if isinstance(part, int) else str(part) for part in error.path)
     where = f"`{path}`" if path else "The settings"
     said = _rule_words(str(error.validator), error.validator_value)
     if said is None:
-        said = f"is not valid ({error.validator})" if secret else f"is not valid: {error.message}"
+        said = (
+            f"is not valid: {error.message}" if quote_value else f"is not valid ({error.validator})"
+        )
         return f"{where} {said}."
-    got = "" if secret else f"; got {brief_json(error.instance)}"
+    got = f"; got {brief_json(error.instance)}" if quote_value else ""
     return f"{where} {said}{got}."
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import typing as t
 import pytest
 
 from tap_linkedin_leads.settings import SETTINGS_SCHEMA
+from tap_linkedin_leads.tap import TapLinkedInLeads
 from tap_linkedin_leads.validation import semantic_problems, settings_problems
 
 if t.TYPE_CHECKING:
@@ -104,3 +106,18 @@ def test_every_own_problem_names_a_documented_setting_and_a_valid_value() -> Non
         assert problem.setting in SETTINGS_SCHEMA["properties"]
         assert f"`{problem.setting}`" in problem.problem
         assert f'"{problem.setting}": ' in problem.example
+
+
+def test_values_of_secrets_and_of_the_sdks_own_settings_are_never_repeated() -> None:
+    schema = copy.deepcopy(SETTINGS_SCHEMA)
+    TapLinkedInLeads.append_builtin_config(schema)  # the SDK's own settings, as at run time
+    config = {**GOOD, "access_token": 4242424242, "stream_map_config": "salt-SECRET-991"}
+
+    problems = settings_problems(config, schema)
+
+    assert [p.setting for p in problems] == ["access_token", "stream_map_config"]
+    assert str(problems[0]).startswith("`access_token` must be a string. A valid value:")
+    assert str(problems[1]).startswith("`stream_map_config` must be an object. A valid value:")
+    for problem in problems:
+        assert "4242424242" not in str(problem)
+        assert "salt-SECRET-991" not in str(problem)
