@@ -10,7 +10,8 @@ import typing as t
 import pytest
 import yaml
 
-from tap_linkedin_leads.settings import CREDENTIAL_GROUPS, semantic_errors
+from tap_linkedin_leads.settings import CREDENTIAL_GROUPS
+from tap_linkedin_leads.validation import semantic_problems
 from tests.e2e.tools import REPO, meltano_env, meltano_plugin, tail
 
 if t.TYPE_CHECKING:
@@ -109,10 +110,10 @@ def test_each_credential_group_alone_is_what_the_tap_accepts(definition: dict[st
     groups = definition["settings_group_validation"]
     assert groups == [sorted(g) for g in CREDENTIAL_GROUPS]
     for group in groups:
-        assert semantic_errors(dict.fromkeys(group, "x")) == [], group
+        assert semantic_problems(dict.fromkeys(group, "x")) == [], group
         for missing in group:
             partial = {name: "x" for name in group if name != missing}
-            assert semantic_errors(partial), (group, missing)
+            assert semantic_problems(partial), (group, missing)
 
 
 def test_the_definition_has_every_field_the_hub_lists(
