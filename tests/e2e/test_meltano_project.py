@@ -157,8 +157,10 @@ def test_a_bookmark_from_meltanos_state_backend_that_cannot_be_read_is_one_line(
     state_id = f"{ENVIRONMENT}:tap-linkedin-leads-to-target-duckdb"
     project("state", "set", "--force", state_id, json.dumps({"singer_state": singer_state}),
             env=env)  # fmt: skip
-
-    run = project("run", "tap-linkedin-leads", "target-duckdb", env=env, succeeds=False)
+    try:
+        run = project("run", "tap-linkedin-leads", "target-duckdb", env=env, succeeds=False)
+    finally:  # the other tests of this module use the same state ID
+        project("state", "clear", "--force", state_id, env=env)
 
     output = run.stdout + run.stderr
     assert run.returncode != 0
