@@ -4,8 +4,10 @@ The sandbox (``benchmarks/serve.py``) runs in its own process, and so does each 
 no two share a GIL. A client's stdout goes through a pipe into this process, which counts
 RECORD lines per stream and STATE bytes (C-speed ``bytes.count`` over 1 MiB reads) and keeps
 the last STATE; it can also copy the output to a file, to compare two clients' records
-afterwards. Wall time runs from spawn to exit; CPU time (user + sys) and peak RSS come from
-``os.wait4`` for the child alone. Requests and response bytes come from the sandbox's
+afterwards. Wall time runs from spawn to exit; CPU time (user + sys) comes from ``os.wait4`` for
+the child alone. Peak RSS is the child's ``VmHWM`` from ``/proc/<pid>/status``, read while
+it runs: ``wait4``'s ``ru_maxrss`` would also count this process's own memory, which the
+child shares between ``fork`` and ``exec``. Requests and response bytes come from the sandbox's
 request log, drained after each client.
 """
 
@@ -255,6 +257,18 @@ def _enlarge_pipe(fd: int) -> None:
             fcntl.fcntl(fd, set_size, READ_CHUNK)
 
 
+def peak_rss_kb(pid: int) -> int:
+    """The process's peak resident set so far (``VmHWM``), 0 once it has exited."""
+    try:
+        with Path(f"/proc/{pid}/status").open() as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def run_client(
     name: str,
     command: list[str],
@@ -277,7 +291,9 @@ def run_client(
         assert process.stdout is not None
         fd = process.stdout.fileno()
         _enlarge_pipe(fd)
+        peak_kb = peak_rss_kb(process.pid)
         while chunk := os.read(fd, READ_CHUNK):
+            peak_kb = max(peak_kb, peak_rss_kb(process.pid))
             output.feed(chunk)
             if copy is not None:
                 copy.write(chunk)
@@ -286,6 +302,7 @@ def run_client(
                 # the writer a wake-up per line.
                 time.sleep(READ_PAUSE_S)
         output.finish()
+        peak_kb = max(peak_kb, peak_rss_kb(process.pid))
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -296,7 +313,7 @@ def run_client(
         returncode=process.returncode,
         wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime,
-        maxrss_kb=usage.ru_maxrss,
+        maxrss_kb=peak_kb,
         output=output,
         requests=served["requests"],
         server_cpu_s=float(served["cpu_s"]),

@@ -191,8 +191,8 @@ def render(
         "**Full sync**, medians of "
         + " or ".join(str(n) for n in repeats)
         + " runs per client, the clients alternating (leads/s = `lead_form_responses` "
-        "RECORD lines on the client's stdout ÷ wall time from spawn to exit; CPU and peak RSS "
-        "of the client process from `wait4`; response MB = bodies the sandbox sent to that "
+        "RECORD lines on the client's stdout ÷ wall time from spawn to exit; CPU of the client "
+        "process from `wait4`, peak RSS its `VmHWM`; response MB = bodies the sandbox sent to that "
         "client, from its request log; requests = "
         f"{' / '.join(LABELS)}):",
         "",
