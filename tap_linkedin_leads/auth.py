@@ -9,6 +9,7 @@ string and would break Rest.li's literal ``(``, ``)``, ``:`` and ``,``.
 from __future__ import annotations
 
 import datetime
+import threading
 import time
 import typing as t
 from dataclasses import dataclass
@@ -103,6 +104,9 @@ class LinkedInAuthenticator(AuthBase):
         self._backoff_factor = backoff_factor
         self._clock = clock
         self._session = requests.Session()
+        # Requests in flight together share the token: one refresh at a time, and a
+        # request that met an expiry someone else already refreshed just retries.
+        self._lock = threading.RLock()
         self._refresh_warned = False
         self._token: _Token | None = None
         #: Scopes LinkedIn says the token has: from the refresh answer or introspection.
@@ -197,17 +201,19 @@ class LinkedInAuthenticator(AuthBase):
 
     def access_token(self) -> str:
         """Return a token that is valid for a while yet, refreshing first if needed."""
-        token = self._token
-        if token is None or (
-            token.refresh_after is not None and self._clock() >= token.refresh_after
-        ):
-            token = self._refresh(forced=False)
-        return token.value
+        with self._lock:
+            token = self._token
+            if token is None or (
+                token.refresh_after is not None and self._clock() >= token.refresh_after
+            ):
+                token = self._refresh(forced=False)
+            return token.value
 
     def note_success(self) -> None:
         """Record that the current token worked, so a later expiry may be refreshed again."""
-        if self._token is not None:
-            self._token.proven = True
+        with self._lock:
+            if self._token is not None:
+                self._token.proven = True
 
     def handle_rejected(self, code: str | None, authorization: str | None) -> None:
         """React to a 401 from the API for the request sent with ``authorization``.
@@ -215,22 +221,23 @@ class LinkedInAuthenticator(AuthBase):
         Returns normally when a retry can succeed (the token was or will be refreshed);
         raises :class:`AuthenticationError` when the user has to act.
         """
-        token = self._token
-        sent = (authorization or "").removeprefix("Bearer ")
-        if token is not None and sent and sent != token.value:
-            return  # Another request refreshed meanwhile; retry with the new token.
-        if code == "EXPIRED_ACCESS_TOKEN" and self.uses_refresh:
-            if token is not None and token.forced and not token.proven:
-                msg = (
-                    "LinkedIn reports the freshly refreshed access token as expired. Check "
-                    f"the machine's clock; if it is right, {_REAUTHORIZE}"
-                )
-                raise AuthenticationError(msg)
-            self._logger.info("LinkedIn reports the access token expired; refreshing it once.")
-            self._token = None
-            self._refresh(forced=True)
-            return
-        raise AuthenticationError(self._rejection_message(code))
+        with self._lock:
+            token = self._token
+            sent = (authorization or "").removeprefix("Bearer ")
+            if token is not None and sent and sent != token.value:
+                return  # Another request refreshed meanwhile; retry with the new token.
+            if code == "EXPIRED_ACCESS_TOKEN" and self.uses_refresh:
+                if token is not None and token.forced and not token.proven:
+                    msg = (
+                        "LinkedIn reports the freshly refreshed access token as expired. "
+                        f"Check the machine's clock; if it is right, {_REAUTHORIZE}"
+                    )
+                    raise AuthenticationError(msg)
+                self._logger.info("LinkedIn reports the access token expired; refreshing it once.")
+                self._token = None
+                self._refresh(forced=True)
+                return
+            raise AuthenticationError(self._rejection_message(code))
 
     def _rejection_message(self, code: str | None) -> str:
         what = {

@@ -12,12 +12,14 @@ import re
 import sys
 import typing as t
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from http import HTTPStatus
 
 import requests
+from singer_sdk import metrics
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.pagination import SinglePagePaginator
 from singer_sdk.streams.rest import HTTPRequest, PageContext, RESTStream
 from typing_extensions import override
 
@@ -31,9 +33,10 @@ from tap_linkedin_leads.errors import (
     RetriesExhaustedError,
     UnreadableRecordError,
 )
-from tap_linkedin_leads.pagination import read_paging
+from tap_linkedin_leads.pagination import OffsetPaginator, read_paging
 from tap_linkedin_leads.payload import UnreadableBodyError, parse_payload, payload_of
 from tap_linkedin_leads.restli import RestliValue, encode_query
+from tap_linkedin_leads.scheduler import PlannedRequest
 
 if t.TYPE_CHECKING:
     from collections.abc import Generator, Iterable, Mapping
@@ -45,6 +48,7 @@ if t.TYPE_CHECKING:
     from tap_linkedin_leads.auth import LinkedInAuthenticator
     from tap_linkedin_leads.progress import StreamProgress
     from tap_linkedin_leads.run import Run
+    from tap_linkedin_leads.scheduler import RequestKey, RequestScheduler
 
 __all__ = ["LinkedInStream"]
 
@@ -295,7 +299,6 @@ class LinkedInStream(RESTStream[t.Any]):
         # The finished URL carries the Rest.li query: no parameter dict is left for the
         # SDK or ``requests`` to re-encode.
         context = page.stream_context
-        self._request_owner = self.owner_label(context)
         url = self.url_base + self.request_path(context)
         query = encode_query(self.request_query(context, page.next_page_token))
         return HTTPRequest(
@@ -306,8 +309,122 @@ class LinkedInStream(RESTStream[t.Any]):
 
     # Responses
 
+    def prepare_page(
+        self, context: Context | None, next_page_token: t.Any
+    ) -> requests.PreparedRequest:
+        """The request for one page, exactly as it goes on the wire (main thread only)."""
+        request = self.get_http_request(
+            page=PageContext(stream_context=context, next_page_token=next_page_token)
+        )
+        return self.build_prepared_request(
+            method=request.method, url=request.url, headers=request.headers
+        )
+
+    def first_requests(self, context: Context | None) -> list[PlannedRequest]:
+        """The first request of each page sequence a sync of ``context`` reads, in order."""
+        paginator = self.get_new_paginator() or SinglePagePaginator()
+        return [self.planned(context, paginator.current_value)]
+
+    def planned(self, context: Context | None, next_page_token: t.Any) -> PlannedRequest:
+        """One page's request, ready to be sent ahead by the run's scheduler."""
+        prepared = self.prepare_page(context, next_page_token)
+        return PlannedRequest(_request_key(prepared), partial(self.send, prepared, context))
+
+    def send(
+        self, prepared: requests.PreparedRequest, context: Context | None
+    ) -> requests.Response:
+        """Send one request with its retries, in whichever thread calls it."""
+        return self._send_with_retries(prepared, context)
+
+    @cached_property
+    def _send_with_retries(self) -> RequestFunc:
+        return self.request_decorator(self._send_once)
+
+    def _send_once(
+        self, prepared: requests.PreparedRequest, context: Context | None
+    ) -> requests.Response:
+        """One attempt: after any shared pause, on this thread's session."""
+        scheduler = self.run.scheduler
+        scheduler.before_send()
+        response = scheduler.session().send(
+            self.authenticator(prepared),
+            timeout=self.timeout,
+            allow_redirects=self.allow_redirects,
+        )
+        self._log_request_duration(response, context)
+        self.check_response(response, self.owner_label(context), scheduler)
+        return response
+
+    def _log_request_duration(self, response: requests.Response, context: Context | None) -> None:
+        """The SDK's ``http_request_duration`` METRIC line, written for any thread."""
+        failed = response.status_code >= HTTPStatus.BAD_REQUEST
+        tags: dict[str, t.Any] = {
+            metrics.Tag.STREAM: self.name,
+            metrics.Tag.ENDPOINT: self.path,
+            metrics.Tag.HTTP_STATUS_CODE: response.status_code,
+            metrics.Tag.STATUS: metrics.Status.FAILED if failed else metrics.Status.SUCCEEDED,
+        }
+        if context:
+            tags[metrics.Tag.CONTEXT] = context
+        point = metrics.Point(
+            "timer",
+            metric=metrics.Metric.HTTP_REQUEST_DURATION,
+            value=response.elapsed.total_seconds(),
+            tags=tags,
+        )
+        metrics.log(self.metrics_logger, point=point)
+
+    @override
+    def request_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        # The SDK's paging loop, with each response fetched through the run's scheduler.
+        # Once an offset page has given ``paging.total``, the pages after it are sent
+        # ahead; they are still consumed here one by one, in order, and the paginator
+        # still decides from each page which one comes next.
+        paginator = self.get_new_paginator() or SinglePagePaginator()
+        scheduler = self.run.scheduler
+        ahead = _PagesAhead(self, context, scheduler)
+        pages = 0
+        with self.get_http_request_counter() as request_counter:
+            request_counter.with_context(context)
+            try:
+                while not paginator.finished:
+                    planned = self.planned(context, paginator.current_value)
+                    response = scheduler.fetch(planned.key, planned.send)
+                    request_counter.increment()
+                    if isinstance(paginator, OffsetPaginator) and not ahead.planned:
+                        ahead.plan(paginator.offsets_after(response))
+                    ahead.top_up()
+                    records = iter(self.parse_response(response))
+                    try:
+                        first_record = next(records)
+                    except StopIteration:
+                        if paginator.continue_if_empty(response):
+                            paginator.advance(response)
+                            continue
+                        self.log(
+                            "Pagination stopped after %d pages because no records were "
+                            "found in the last response",
+                            pages,
+                        )
+                        break
+                    yield first_record
+                    yield from records
+                    pages += 1
+                    paginator.advance(response)
+            finally:
+                ahead.discard()
+
     @override
     def validate_response(self, response: requests.Response) -> None:
+        self.check_response(response, "this token", self.run.scheduler)
+
+    def check_response(
+        self, response: requests.Response, owner: str, scheduler: RequestScheduler
+    ) -> None:
+        """Raise the error LinkedIn's answer calls for; ``owner`` names whom it was for.
+
+        A ``Retry-After`` on a 429 pauses every request of the run, not only this one.
+        """
         status = response.status_code
         endpoint = self.endpoint or self.name
         if status == HTTPStatus.TOO_MANY_REQUESTS:
@@ -334,10 +451,11 @@ class LinkedInStream(RESTStream[t.Any]):
         if status == HTTPStatus.TOO_MANY_REQUESTS:
             if _DAILY_LIMIT.search(f"{code or ''} {message or ''}"):
                 raise DailyLimitError(endpoint)
+            if (wait := _retry_after_seconds(response)) is not None:
+                scheduler.pause.extend(min(wait, MAX_RETRY_WAIT_SECONDS))
             raise RetriableAPIError(f"{endpoint}: 429 rate limited", response)
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             raise RetriableAPIError(f"{endpoint}: {status} {response.reason}", response)
-        owner = getattr(self, "_request_owner", "this token")
         if status == HTTPStatus.FORBIDDEN:
             raise AccessDeniedError(owner, endpoint, message)
         if status == HTTPStatus.NOT_FOUND:
@@ -495,3 +613,41 @@ class LinkedInStream(RESTStream[t.Any]):
             reason,
             level=logging.WARNING,
         )
+
+
+def _request_key(prepared: requests.PreparedRequest) -> RequestKey:
+    return str(prepared.url), str(prepared.headers.get("LinkedIn-Version", ""))
+
+
+class _PagesAhead:
+    """The later offset pages of one page sequence, sent ahead as the scheduler has room."""
+
+    def __init__(
+        self, stream: LinkedInStream, context: Context | None, scheduler: RequestScheduler
+    ) -> None:
+        self._stream = stream
+        self._context = context
+        self._scheduler = scheduler
+        self._offsets: t.Iterator[int] | None = None
+        self._sent: list[RequestKey] = []
+
+    @property
+    def planned(self) -> bool:
+        return self._offsets is not None
+
+    def plan(self, offsets: t.Iterable[int]) -> None:
+        self._offsets = iter(offsets)
+
+    def top_up(self) -> None:
+        if self._offsets is None:
+            return
+        for _ in range(self._scheduler.room("page")):
+            offset = next(self._offsets, None)
+            if offset is None:
+                return
+            planned = self._stream.planned(self._context, offset)
+            self._scheduler.send_ahead(planned.key, planned.send)
+            self._sent.append(planned.key)
+
+    def discard(self) -> None:
+        self._scheduler.discard(self._sent)

@@ -59,28 +59,37 @@ class OffsetPaginator(BaseAPIPaginator[int]):
         """The ``count`` to send with each request."""
         return self._page_size
 
-    def _paging(self, response: requests.Response) -> tuple[int, int | None]:
-        """Return (offset of the next page, total or ``None``) from the ``paging`` block."""
+    def _paging(self, response: requests.Response) -> tuple[int, int, int | None]:
+        """Return (offset of this page, step to the next, total or ``None``) from ``paging``."""
         paging = read_paging(payload_of(response))
         start = self.current_value if paging.start is None else paging.start
         # LinkedIn may cap ``count`` below what was asked for; its echo is the step that
         # neither skips nor repeats elements.
         step = paging.count if paging.count is not None and paging.count > 0 else self._page_size
-        return start + step, paging.total
+        return start, step, paging.total
 
     def get_next(self, response: requests.Response) -> int | None:
         """Offset of the next page."""
-        next_start, _ = self._paging(response)
-        return next_start
+        start, step, _ = self._paging(response)
+        return start + step
+
+    def offsets_after(self, response: requests.Response) -> range:
+        """Offsets of the pages after ``response`` that ``paging.total`` announces.
+
+        Only a forecast, for sending pages ahead: each page still decides the next one.
+        Without a total nothing is forecast, as only an empty page marks the end then.
+        """
+        start, step, total = self._paging(response)
+        return range(start + step, total if total is not None else 0, step)
 
     def has_more(self, response: requests.Response) -> bool:
         """More pages follow while the next offset is below ``total``.
 
         Without a ``total`` the only safe end marker is an empty page.
         """
-        next_start, total = self._paging(response)
+        start, step, total = self._paging(response)
         if total is not None:
-            return next_start < total
+            return start + step < total
         return bool(_elements(payload_of(response)))
 
     def continue_if_empty(self, response: requests.Response) -> bool:

@@ -8,12 +8,16 @@ parser instead of being decoded again for each.
 from __future__ import annotations
 
 import gc
+import threading
 import typing as t
 import weakref
+from contextlib import contextmanager
 
 import msgspec
 
 if t.TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import requests
 
 __all__ = ["UnreadableBodyError", "parse_payload", "payload_of"]
@@ -26,6 +30,29 @@ class UnreadableBodyError(ValueError):
     """A 2xx response whose body is not complete JSON."""
 
 
+_pausing = threading.Lock()
+_parses_in_progress = 0
+_collector_was_enabled = False
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the garbage collector while any thread parses; restore it after the last one."""
+    global _parses_in_progress, _collector_was_enabled  # noqa: PLW0603 - one process-wide GC
+    with _pausing:
+        if _parses_in_progress == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _parses_in_progress += 1
+    try:
+        yield
+    finally:
+        with _pausing:
+            _parses_in_progress -= 1
+            if _parses_in_progress == 0 and _collector_was_enabled:
+                gc.enable()
+
+
 def parse_payload(response: requests.Response) -> t.Any:
     """Parse and remember the JSON body of ``response``.
 
@@ -34,16 +61,12 @@ def parse_payload(response: requests.Response) -> t.Any:
     """
     # Decoded JSON holds no reference cycles, so the collector has nothing to find in the
     # hundreds of thousands of containers a lead page makes; pausing it saves ~40 % per page.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        payload = _decode(response.content) if response.content else {}
-    except msgspec.DecodeError as exc:
-        msg = f"unreadable JSON body ({len(response.content)} bytes)"
-        raise UnreadableBodyError(msg) from exc
-    finally:
-        if collecting:
-            gc.enable()
+    with _collector_paused():
+        try:
+            payload = _decode(response.content) if response.content else {}
+        except msgspec.DecodeError as exc:
+            msg = f"unreadable JSON body ({len(response.content)} bytes)"
+            raise UnreadableBodyError(msg) from exc
     _PAYLOADS[response] = payload
     return payload
 

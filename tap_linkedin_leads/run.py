@@ -20,6 +20,7 @@ from typing_extensions import override
 
 from tap_linkedin_leads.leads import parse_datetime
 from tap_linkedin_leads.progress import how_it_ended
+from tap_linkedin_leads.scheduler import RequestScheduler
 from tap_linkedin_leads.settings import (
     ORGANIC_LEAD_TYPES,
     SETTINGS_SCHEMA,
@@ -70,6 +71,7 @@ class RunSettings:
     request_timeout: int
     max_retries: int
     retry_backoff_seconds: float
+    max_parallel_requests: int
     page_size: int
     test_leads: str
     lookback: datetime.timedelta
@@ -99,6 +101,7 @@ class RunSettings:
             max_retries=int(_setting(config, "max_retries")),
             # Config files are read with decimals for floats; ``time.sleep`` wants a float.
             retry_backoff_seconds=float(_setting(config, "retry_backoff_seconds")),
+            max_parallel_requests=int(_setting(config, "max_parallel_requests")),
             page_size=int(_setting(config, "page_size")),
             test_leads=str(_setting(config, "test_leads")),
             lookback=datetime.timedelta(days=int(_setting(config, "lookback_window_days"))),
@@ -133,7 +136,7 @@ SDK_STATE_LOGGER = "singer_sdk"
 
 
 class Run:
-    """What the streams of one run share: settings, credentials and shared lookups."""
+    """What the streams of one run share: settings, credentials, shared lookups, requests."""
 
     def __init__(
         self,
@@ -161,6 +164,7 @@ class Run:
         #: Each ad account's ``reference`` (its company page) as read this run, to explain
         #: a refusal of its leads.
         self.account_references: dict[int, object] = {}
+        self.scheduler = RequestScheduler(settings.max_parallel_requests)
         self._make_authenticator = authenticator
 
     @cached_property
@@ -174,8 +178,10 @@ class Run:
 
         The newest STATE describing finished work must reach the output, and one summary
         line must say what the run did, even when the sync stops on an error, the daily
-        limit or a termination signal (which the SDK turns into ``SystemExit``).
+        limit or a termination signal (which the SDK turns into ``SystemExit``); requests
+        still in flight then are abandoned.
         """
+        self.scheduler = RequestScheduler(self.settings.max_parallel_requests)
         threshold = gc.get_threshold()
         progress_filter = ResumableProgressFilter()
         logger = logging.getLogger(SDK_STATE_LOGGER)
@@ -190,6 +196,7 @@ class Run:
         else:
             self.progress.log_summary(None)
         finally:
+            self.scheduler.close()
             logger.removeFilter(progress_filter)
             gc.set_threshold(*threshold)
             self.flush_state()

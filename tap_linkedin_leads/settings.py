@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULT_API_VERSION",
     "DEFAULT_LEAD_RETENTION_DAYS",
     "MAX_PAGE_SIZE",
+    "MAX_PARALLEL_REQUESTS",
     "ORGANIC_LEAD_TYPES",
     "SETTINGS_SCHEMA",
     "SETTING_NAMES",
@@ -35,6 +36,9 @@ DEFAULT_LEAD_RETENTION_DAYS = 365
 #: maximum is undocumented.
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 1000
+#: Requests in flight at once: enough to hide LinkedIn's latency, few enough to be polite.
+DEFAULT_PARALLEL_REQUESTS = 4
+MAX_PARALLEL_REQUESTS = 16
 TEST_LEADS_CHOICES = ("exclude", "include", "only")
 ORGANIC_LEAD_TYPES = ("COMPANY", "EVENT", "ORGANIZATION_PRODUCT")
 #: The ways to authenticate, each the settings it needs together: the refresh-token flow, or a
@@ -254,6 +258,19 @@ SETTINGS_SCHEMA = th.PropertiesList(
         description="First wait before a retry; it doubles on each further retry (capped at "
         "120 s). A `Retry-After` header from LinkedIn takes precedence.",
         examples=[2],
+    ),
+    th.Property(
+        "max_parallel_requests",
+        th.IntegerType(minimum=1, maximum=MAX_PARALLEL_REQUESTS),
+        default=DEFAULT_PARALLEL_REQUESTS,
+        title="Parallel requests",
+        description=(
+            "Requests to LinkedIn in flight at once: different owners (ad accounts, "
+            "organizations and lead types) and the later pages of one owner. Output is the "
+            "same as with 1, which sends one request at a time. A `Retry-After` pauses all "
+            "of them; the daily limit stops all of them."
+        ),
+        examples=[4, 1],
     ),
     th.Property(
         "user_agent",

@@ -34,6 +34,10 @@ BASE_CONFIG: dict[str, t.Any] = {
     "end_date": "2024-02-01T00:00:00Z",
     "retry_backoff_seconds": 0,
 }
+#: One request at a time, for the tests of a single request's retries and waits and for
+#: mocks that answer in call order across endpoints; with requests in flight together,
+#: the order of calls to different endpoints is not fixed (the output is).
+SERIAL = {"max_parallel_requests": 1}
 
 
 @dataclass

@@ -10,7 +10,16 @@ import responses
 
 from tap_linkedin_leads.auth import LinkedInAuthenticator
 from tap_linkedin_leads.errors import AuthenticationError
-from tests.conftest import API, BASE_CONFIG, SECRETS, TOKEN_URL, add_token, calls_to, run_tap
+from tests.conftest import (
+    API,
+    BASE_CONFIG,
+    SECRETS,
+    SERIAL,
+    TOKEN_URL,
+    add_token,
+    calls_to,
+    run_tap,
+)
 from tests.linkedin_payloads import ACCOUNT_ID, account, collection, token_response
 
 LOGGER = logging.getLogger("test-auth")
@@ -148,7 +157,7 @@ def test_expired_token_mid_run_is_refreshed_once_and_the_run_continues(
     api.add_callback(responses.GET, f"{API}/leadForms", callback=lead_forms)
     api.add(responses.GET, f"{API}/leadFormResponses", json=collection([], total=0))
 
-    run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID]})
+    run_tap({**BASE_CONFIG, **SERIAL, "account_ids": [ACCOUNT_ID]})
 
     assert sent == ["Bearer tok-1", "Bearer tok-2"]
     assert [c.request.headers["Authorization"] for c in calls_to(api, "/leadFormResponses")] == [
@@ -171,7 +180,7 @@ def test_refreshed_token_rejected_again_before_any_success_stops(
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", status=401, json=expired)
 
     with pytest.raises(AuthenticationError, match="freshly refreshed"):
-        run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID]})
+        run_tap({**BASE_CONFIG, **SERIAL, "account_ids": [ACCOUNT_ID]})
     assert len([c for c in api.calls if c.request.url == TOKEN_URL]) == 2
 
 

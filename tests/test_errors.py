@@ -22,6 +22,7 @@ from tests.conftest import (
     BASE_CONFIG,
     CAMPAIGNS_URL,
     SECRETS,
+    SERIAL,
     TOKEN_URL,
     add_token,
     calls_to,
@@ -221,7 +222,7 @@ def test_429_honours_retry_after_then_succeeds(
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     _happy_children(api)
 
-    output = run_tap({**CONFIG, "retry_backoff_seconds": 2})
+    output = run_tap({**CONFIG, **SERIAL, "retry_backoff_seconds": 2})
 
     assert sleeps == [7.0]
     assert len(output.records("lead_form_responses")) == 1
@@ -238,7 +239,7 @@ def test_retry_after_is_capped(api: responses.RequestsMock, sleeps: list[float])
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     _happy_children(api)
 
-    run_tap(CONFIG)
+    run_tap({**CONFIG, **SERIAL})
 
     assert sleeps == [120.0]
 
@@ -255,7 +256,7 @@ def test_429_without_header_and_5xx_back_off_exponentially(
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     _happy_children(api)
 
-    output = run_tap({**CONFIG, "retry_backoff_seconds": 1.5})
+    output = run_tap({**CONFIG, **SERIAL, "retry_backoff_seconds": 1.5})
 
     assert sleeps == [1.5, 3.0, 6.0]
     assert len(output.records("ad_accounts")) == 1
@@ -268,7 +269,7 @@ def test_retries_give_up_after_max_retries(
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", status=503)
 
     with pytest.raises(Exception, match="503"):
-        run_tap({**CONFIG, "max_retries": 2})
+        run_tap({**CONFIG, **SERIAL, "max_retries": 2})
     assert len(calls_to(api, "/adAccounts")) == 3
     assert len(sleeps) == 2
 
@@ -293,7 +294,7 @@ def test_connection_reset_and_truncated_body_are_retried(
     )
     api.add(responses.GET, f"{API}/leadFormResponses", body=full, content_type="application/json")
 
-    output = run_tap(CONFIG)
+    output = run_tap({**CONFIG, **SERIAL})
 
     assert len(output.records("lead_form_responses")) == 1
     assert len(sleeps) == 2
@@ -335,7 +336,7 @@ def test_daily_limit_stops_cleanly_after_emitting_state_for_finished_accounts(
     api.add_callback(responses.GET, f"{API}/leadFormResponses", callback=leads)
 
     tap = TapLinkedInLeads(
-        config={**BASE_CONFIG, "account_ids": [ACCOUNT_ID, OTHER_ACCOUNT_ID]},
+        config={**BASE_CONFIG, **SERIAL, "account_ids": [ACCOUNT_ID, OTHER_ACCOUNT_ID]},
         parse_env_config=False,
     )
     with pytest.raises(DailyLimitError) as excinfo, capture_stdout() as buffer:

@@ -12,16 +12,18 @@ from tap_linkedin_leads.errors import NotFoundError, RequestRejectedError
 from tap_linkedin_leads.pagination import CursorPaginator
 from tap_linkedin_leads.payload import payload_of
 from tap_linkedin_leads.restli import RestliList, owner_urn
+from tap_linkedin_leads.scheduler import Lookahead
 from tap_linkedin_leads.schemas import AD_ACCOUNT_SCHEMA
 from tap_linkedin_leads.streams.owners import SEARCH_PAGE_SIZE
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
     import requests
     from singer_sdk.helpers.types import Context
 
     from tap_linkedin_leads.restli import RestliValue
+    from tap_linkedin_leads.scheduler import PlannedRequest
     from tap_linkedin_leads.streams.owners import OwnerStream
 
 __all__ = ["AdAccountsStream"]
@@ -41,39 +43,60 @@ class AdAccountsStream(LinkedInStream):
     replication_key = None
     schema = AD_ACCOUNT_SCHEMA
 
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """No listed account read yet."""
+        super().__init__(*args, **kwargs)
+        #: Listed accounts found by the id search, once LinkedIn refused the single GET.
+        self._searched: dict[int, dict[str, t.Any]] | None = None
+
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         # The root stream drives every owner, so the whole sync runs inside this generator
-        # and the run's scope (GC tuning, log filter, STATE flush) wraps it exactly.
+        # and the run's scope (GC tuning, log filter, requests, STATE flush) wraps it.
         with self.run.active():
             settings = self.run.settings
-            accounts: Iterable[dict[str, t.Any]]
-            if settings.account_ids is None:
-                # The whole search first (one listing), so progress can say "3 of 40".
-                accounts = list(self.request_records(None))
-                account_ids = [account["id"] for account in accounts if "id" in account]
-            else:
+            listed = settings.account_ids
+            discovered: list[dict[str, t.Any]] | None = None
+            account_ids: Sequence[int] = listed or ()
+            if listed is None:
+                # The whole search first (one listing), so progress can say "3 of 40" and
+                # later owners' requests can be sent ahead. Checked now: owners need ids.
+                discovered = [
+                    record
+                    for account in self.request_records(None)
+                    if (record := self.post_process(account, context)) is not None
+                ]
+                account_ids = [record["id"] for record in discovered]
+            for child in self._synced_children():
+                child.plan_owners(list(account_ids), settings.organization_ids)
+            owners = [{"account_id": i} for i in account_ids]
+            owners += [{"organization_id": i} for i in settings.organization_ids]
+            lookahead = Lookahead(self.run.scheduler, owners, self._first_requests)
+            for index, owner in enumerate(owners):
+                lookahead.reach(index)
+                if "organization_id" in owner:
+                    # Company pages are owners too, but not ad accounts: no record of their own.
+                    self._sync_owner(owner)
+                    continue
                 # Each listed account is read right before its owner's streams, so one that
                 # cannot be read stops the run only after the accounts before it are synced.
-                accounts = self._listed_accounts(settings.account_ids)
-                account_ids = list(settings.account_ids)
-            for child in self._synced_children():
-                child.plan_owners(account_ids, settings.organization_ids)
-            for account in accounts:
-                record = self.post_process(account, context)
-                if record is None:
-                    continue
-                # The account's company page, to explain a refusal of its leads.
-                self.run.account_references[record["id"]] = record.get("reference")
-                # Children first, then the account record: the order the SDK writes them in.
-                if self.stream_maps[0].get_filter_result(record):
-                    self._sync_owner({"account_id": record["id"]})
-                yield record
-                if self.selected:
-                    self.progress.record_emitted()  # The SDK has written it.
-            # Company pages are owners too, but not ad accounts: no record of their own.
-            for organization_id in settings.organization_ids:
-                self._sync_owner({"organization_id": organization_id})
+                accounts = (
+                    [discovered[index]]
+                    if discovered is not None
+                    else self._listed_account(owner["account_id"], listed or ())
+                )
+                for account in accounts:
+                    record = self.post_process(account, context)
+                    if record is None:
+                        continue
+                    # The account's company page, to explain a refusal of its leads.
+                    self.run.account_references[record["id"]] = record.get("reference")
+                    # Children first, then the account: the order the SDK writes them in.
+                    if self.stream_maps[0].get_filter_result(record):
+                        self._sync_owner({"account_id": record["id"]})
+                    yield record
+                    if self.selected:
+                        self.progress.record_emitted()  # The SDK has written it.
             self.run.progress.log_stream_totals()
 
     def _synced_children(self) -> list[OwnerStream]:
@@ -94,6 +117,16 @@ class AdAccountsStream(LinkedInStream):
                     # A dry run's record limit: the SDK carries on with the next child.
                     continue
 
+    def _first_requests(self, owner: dict[str, int]) -> list[PlannedRequest]:
+        """What a serial sync of ``owner`` sends first: its own read, then each child's."""
+        planned = []
+        if "account_id" in owner and self.run.settings.account_ids and self._searched is None:
+            planned += self.first_requests({"account_id": owner["account_id"]})
+        for child in self._synced_children():
+            for child_context in child.contexts_for(owner):
+                planned += child.first_requests(child_context)
+        return planned
+
     @override
     def generate_child_contexts(
         self,
@@ -103,37 +136,34 @@ class AdAccountsStream(LinkedInStream):
         # ``get_records`` syncs each account's children itself (see there).
         return ()
 
-    def _listed_accounts(self, listed: tuple[int, ...]) -> Iterable[dict[str, t.Any]]:
-        """The ``account_ids``, each proved to exist and be readable.
+    def _listed_account(self, account_id: int, listed: tuple[int, ...]) -> list[dict[str, t.Any]]:
+        """One of the ``account_ids``, proved to exist and be readable.
 
         One GET per account lets an error name exactly which account is wrong. That read is
         known from community code only: should LinkedIn answer it with 404 or 400, the
         accounts are looked up with the documented id search instead, and one it does not
         return is named in the error.
         """
-        searched: dict[int, dict[str, t.Any]] | None = None
-        for account_id in listed:
-            if searched is None:
-                try:
-                    yield from self.request_records({"account_id": account_id})
-                    continue
-                except (NotFoundError, RequestRejectedError) as exc:
-                    self.logger.warning(
-                        "LinkedIn refused GET /adAccounts/%s (%s); checking the listed "
-                        "accounts with the ad account search instead.",
-                        account_id,
-                        "404" if isinstance(exc, NotFoundError) else "rejected",
-                    )
-                    searched = self._search_ids(listed, exc)
-            record = searched.get(account_id)
-            if record is None:
-                msg = (
-                    f"Ad account {account_id} (listed in `account_ids`) does not exist or is "
-                    "not visible to the authorizing member: neither a GET nor the ad account "
-                    "search returns it. Check the id, and that the member has a role on it."
+        if self._searched is None:
+            try:
+                return list(self.request_records({"account_id": account_id}))
+            except (NotFoundError, RequestRejectedError) as exc:
+                self.logger.warning(
+                    "LinkedIn refused GET /adAccounts/%s (%s); checking the listed "
+                    "accounts with the ad account search instead.",
+                    account_id,
+                    "404" if isinstance(exc, NotFoundError) else "rejected",
                 )
-                raise NotFoundError(msg)
-            yield record
+                self._searched = self._search_ids(listed, exc)
+        record = self._searched.get(account_id)
+        if record is None:
+            msg = (
+                f"Ad account {account_id} (listed in `account_ids`) does not exist or is "
+                "not visible to the authorizing member: neither a GET nor the ad account "
+                "search returns it. Check the id, and that the member has a role on it."
+            )
+            raise NotFoundError(msg)
+        return [record]
 
     def _search_ids(
         self, listed: tuple[int, ...], refusal: NotFoundError | RequestRejectedError

@@ -36,6 +36,7 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_linkedin_leads.restli import RestliValue
+    from tap_linkedin_leads.scheduler import PlannedRequest
 
 __all__ = ["LeadFormResponsesStream"]
 
@@ -140,7 +141,7 @@ class LeadFormResponsesStream(OwnerStream):
 
     def bookmark(self, context: Context | None) -> datetime.datetime | None:
         """The owner's bookmark from the state, if it has one."""
-        state = self.get_context_state(context)
+        state = self._saved_state(context)
         if state.get("replication_key") != self.replication_key:
             return None
         return parse_datetime(state.get("replication_key_value"))
@@ -153,6 +154,19 @@ class LeadFormResponsesStream(OwnerStream):
         if bookmark is not None:
             start = max(start, bookmark - settings.lookback)
         return start, settings.end
+
+    def _saved_state(self, context: Context | None) -> Mapping[str, t.Any]:
+        """The owner's state as the run found it, read without adding an entry for it.
+
+        The first requests of an owner are planned before its sync starts; creating its
+        state entry then would put it into STATE messages earlier than a serial run does.
+        """
+        partition = {k: v for k, v in (context or {}).items() if k in self.state_partitioning_keys}
+        stream_state = self.tap_state.get("bookmarks", {}).get(self.name, {})
+        for entry in stream_state.get("partitions", []):
+            if entry.get("context") == partition:
+                return t.cast("Mapping[str, t.Any]", entry)
+        return {}
 
     @override
     def get_replication_key_signpost(self, context: Context | None = None) -> str:
@@ -167,6 +181,19 @@ class LeadFormResponsesStream(OwnerStream):
         ``include`` asks for both and the records are filtered on ``testLead`` either way.
         """
         return {"exclude": [False], "only": [True]}.get(self.run.settings.test_leads, [False, True])
+
+    @override
+    def first_requests(self, context: Context | None) -> list[PlannedRequest]:
+        # The first page of each test-lead pass over the owner's first window.
+        start, end = self.window(context)
+        if start >= end:
+            return []
+        first_ms = to_epoch_ms(start)
+        asked, _ = self._next_window(first_ms, first_ms, to_epoch_ms(end))
+        return [
+            self.planned(self._pass_context(context, limited=limited, asked=asked), 0)
+            for limited in self._passes()
+        ]
 
     @override
     def owner_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
@@ -199,20 +226,11 @@ class LeadFormResponsesStream(OwnerStream):
         first_ms = cursor = to_epoch_ms(start)
         end_ms = to_epoch_ms(end)
         while cursor < end_ms:
-            # Whether LinkedIn's bounds are inclusive is undocumented: a window that joins
-            # the previous one asks from a millisecond earlier (see ``_records_in_window``).
-            joined = cursor > first_ms
-            asked_from = cursor - 1 if joined else cursor
-            # The longest span LinkedIn accepts in ``submittedAtTimeRange`` is undocumented:
-            # ask for the whole window, and if LinkedIn rejects the span, halve it.
-            span = min(self._max_span_ms or end_ms - asked_from, end_ms - asked_from)
-            window_end = asked_from + span
-            keep = (cursor if joined else None, window_end if window_end < end_ms else None)
+            asked, keep = self._next_window(cursor, first_ms, end_ms)
             try:
-                yield from self._records_in_window(
-                    context, (asked_from, window_end), keep, test_ids_seen
-                )
+                yield from self._records_in_window(context, asked, keep, test_ids_seen)
             except _SpanRejectedError as exc:
+                span = asked[1] - asked[0]
                 if span // 2 < MIN_WINDOW_MS:
                     raise exc.original from None
                 self._max_span_ms = span // 2
@@ -223,7 +241,28 @@ class LeadFormResponsesStream(OwnerStream):
                     self._max_span_ms / DAY_MS,
                 )
                 continue
-            cursor = window_end
+            cursor = asked[1]
+
+    def _next_window(
+        self, cursor: int, first_ms: int, end_ms: int
+    ) -> tuple[tuple[int, int], tuple[int | None, int | None]]:
+        """The (start, end) to ask for from ``cursor``, and the (from, before) to keep."""
+        # Whether LinkedIn's bounds are inclusive is undocumented: a window that joins the
+        # previous one asks from a millisecond earlier (see ``_records_in_window``).
+        joined = cursor > first_ms
+        asked_from = cursor - 1 if joined else cursor
+        # The longest span LinkedIn accepts in ``submittedAtTimeRange`` is undocumented:
+        # ask for the whole window, and if LinkedIn rejects the span, halve it.
+        span = min(self._max_span_ms or end_ms - asked_from, end_ms - asked_from)
+        window_end = asked_from + span
+        keep = (cursor if joined else None, window_end if window_end < end_ms else None)
+        return (asked_from, window_end), keep
+
+    @staticmethod
+    def _pass_context(
+        context: Context | None, *, limited: bool, asked: tuple[int, int]
+    ) -> dict[str, t.Any]:
+        return {**(context or {}), "_limited_to_test_leads": limited, "_window": asked}
 
     def _records_in_window(
         self,
@@ -243,12 +282,9 @@ class LeadFormResponsesStream(OwnerStream):
         keep_from, keep_before = keep
         mode = self.run.settings.test_leads
         for limited in self._passes():
-            pass_context = {
-                **(context or {}),
-                "_limited_to_test_leads": limited,
-                "_window": asked,
-            }
-            for record in self.records_for_owner(pass_context):
+            for record in self.records_for_owner(
+                self._pass_context(context, limited=limited, asked=asked)
+            ):
                 submitted = record.get("submittedAt")
                 if isinstance(submitted, int) and (
                     (keep_from is not None and submitted < keep_from)
