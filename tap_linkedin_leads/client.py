@@ -179,6 +179,10 @@ class LinkedInStream(RESTStream[t.Any]):
         self.progress: StreamProgress = run.progress.stream(
             self.name, noun=self.record_noun, per_owner=self.progress_per_owner
         )
+        #: LinkedIn has answered one of this stream's requests with success. Until then
+        #: nothing is sent ahead for it: what a first refusal teaches (a lower page size,
+        #: a shorter time range, another finder) is learned from one request, not many.
+        self._accepted = False
 
     @override
     @property
@@ -321,7 +325,12 @@ class LinkedInStream(RESTStream[t.Any]):
         )
 
     def first_requests(self, context: Context | None) -> list[PlannedRequest]:
-        """The first request of each page sequence a sync of ``context`` reads, in order."""
+        """The first request of each page sequence a sync of ``context`` reads, in order.
+
+        None before LinkedIn has accepted a request of this stream (see ``_accepted``).
+        """
+        if not self._accepted:
+            return []
         paginator = self.get_new_paginator() or SinglePagePaginator()
         return [self.planned(context, paginator.current_value)]
 
@@ -390,6 +399,7 @@ class LinkedInStream(RESTStream[t.Any]):
                 while not paginator.finished:
                     planned = self.planned(context, paginator.current_value)
                     response = scheduler.fetch(planned.key, planned.send)
+                    self._accepted = True
                     request_counter.increment()
                     if isinstance(paginator, OffsetPaginator) and not ahead.planned:
                         ahead.plan(paginator.offsets_after(response))

@@ -3,8 +3,8 @@
 The SDK syncs sequentially, and only the main thread may write Singer messages or touch
 stream state. So workers only send requests (with their retries, in their own thread) and
 parse the bodies; the main thread asks for every response in exactly the order a serial
-run would, and a response fetched ahead is simply waiting for it. Output is therefore the
-serial output, byte for byte, whatever the timing.
+run would, and a response fetched ahead is simply waiting for it. The records and STATE
+messages are therefore the serial ones, whatever the timing.
 
 Look-ahead is bounded: at most ``2 * max_parallel_requests`` requests for later owners and
 ``max_parallel_requests`` later pages of the current owner wait to be consumed, so memory is

@@ -186,7 +186,7 @@ class LeadFormResponsesStream(OwnerStream):
     def first_requests(self, context: Context | None) -> list[PlannedRequest]:
         # The first page of each test-lead pass over the owner's first window.
         start, end = self.window(context)
-        if start >= end:
+        if start >= end or not self._accepted:
             return []
         first_ms = to_epoch_ms(start)
         asked, _ = self._next_window(first_ms, first_ms, to_epoch_ms(end))

@@ -1,0 +1,219 @@
+"""Rerunnable latency benchmark: how much of LinkedIn's round-trip time the tap hides.
+
+The sandbox (in this process, on 127.0.0.1) delays every answer by ``--latency`` seconds,
+as a distant API does. The tap's CLI then syncs ``--accounts`` ad accounts as its own
+process once per ``max_parallel_requests`` value. For each run it reports:
+
+* the wall time from spawn to exit;
+* the calls the sandbox answered, and the serial floor: calls x latency, what any client
+  that sends one request at a time must wait at least;
+* floor / wall: how many round trips the tap overlapped on average;
+* the response bytes of those calls (bodies, measured by sending the logged requests
+  again to an undelayed sandbox with the same data);
+* the lead records written, checked against the sandbox's ground truth.
+
+All runs use the same data and the same server, one after the other, so the ratios come
+from one sitting. Usage::
+
+    python benchmarks/latency.py                       # 42 accounts, 250 ms, 1/4/8
+    python benchmarks/latency.py --parallel 1 2 4 8 16 --latency 0.1
+    python benchmarks/latency.py --write               # also update docs/benchmarks.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import typing as t
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from tap_linkedin_leads.sandbox import Fault, SandboxData, SandboxServer
+
+if t.TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from tap_linkedin_leads.sandbox import RecordedRequest
+
+REPO = Path(__file__).resolve().parent.parent
+DOC = REPO / "docs" / "benchmarks.md"
+BEGIN = "<!-- latency:start -->"
+END = "<!-- latency:end -->"
+
+
+@dataclass
+class LatencyRun:
+    """One sync of the tap against the delayed sandbox."""
+
+    parallel: int
+    wall_s: float
+    calls: int
+    response_bytes: int
+    leads: int
+
+    def floor_s(self, latency: float) -> float:
+        """What one-at-a-time requests must wait at least: calls x latency."""
+        return self.calls * latency
+
+
+def expected_leads(data: SandboxData) -> set[str]:
+    """Sponsored, non-test leads of the readable accounts: what the tap must write."""
+    readable = set(data.visible_account_ids) - set(data.forbidden_account_ids)
+    return {
+        lead["id"]
+        for lead in data.leads
+        if lead["leadType"] == "SPONSORED"
+        and not lead["testLead"]
+        and int(lead["owner"]["sponsoredAccount"].rsplit(":", 1)[1]) in readable
+    }
+
+
+def response_bytes(data: SandboxData, logged: Sequence[RecordedRequest]) -> int:
+    """Body bytes of the logged API calls, replayed against an undelayed sandbox."""
+    total = 0
+    with SandboxServer(data) as server:
+        token = server.issue_access_token()
+        with requests.Session() as session:
+            for request in logged:
+                if request.endpoint in (None, "token"):
+                    continue
+                query = f"?{request.raw_query}" if request.raw_query else ""
+                headers = {
+                    **{k: v for k, v in request.headers.items() if k.lower() != "host"},
+                    "Authorization": f"Bearer {token}",
+                }
+                answer = session.get(f"{server.url}{request.path}{query}", headers=headers)
+                total += len(answer.content)
+    return total
+
+
+def run_tap(server: SandboxServer, parallel: int, workdir: Path) -> tuple[float, list[str]]:
+    """Sync everything once; return the wall time and the lead ids written."""
+    config = {**server.tap_config(), "max_parallel_requests": parallel}
+    config_path = workdir / f"config-{parallel}.json"
+    config_path.write_text(json.dumps(config))
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "tap_linkedin_leads", "--config", str(config_path)],
+        capture_output=True,
+        check=False,
+        cwd=REPO,
+    )
+    wall = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr.decode()[-3000:])
+        msg = f"the tap failed with max_parallel_requests={parallel}"
+        raise SystemExit(msg)
+    leads = []
+    for line in result.stdout.splitlines():
+        message = json.loads(line)
+        if message["type"] == "RECORD" and message["stream"] == "lead_form_responses":
+            leads.append(message["record"]["id"])
+    return wall, leads
+
+
+def measure(args: argparse.Namespace) -> tuple[SandboxData, list[LatencyRun]]:
+    """Every ``--parallel`` value against one delayed sandbox, one after the other."""
+    data = SandboxData.generate(
+        seed=args.seed,
+        accounts=args.accounts,
+        organizations=0,
+        forms_per_owner=2,
+        leads_per_form=args.leads_per_form,
+    )
+    truth = expected_leads(data)
+    delay = Fault("slow", endpoint=None, every=1, seconds=args.latency)
+    runs = []
+    with SandboxServer(data, faults=[delay]) as server, tempfile.TemporaryDirectory() as tmp:
+        for parallel in args.parallel:
+            server.clear_requests()
+            wall, leads = run_tap(server, parallel, Path(tmp))
+            logged = server.requests
+            if sorted(leads) != sorted(truth):
+                msg = f"max_parallel_requests={parallel} wrote the wrong leads"
+                raise SystemExit(msg)
+            runs.append(
+                LatencyRun(parallel, wall, len(logged), response_bytes(data, logged), len(leads))
+            )
+            print(
+                f"max_parallel_requests={parallel}: {wall:.2f} s for {len(logged)} calls",
+                file=sys.stderr,
+            )
+    return data, runs
+
+
+def render(data: SandboxData, runs: list[LatencyRun], args: argparse.Namespace) -> str:
+    """The results as a markdown section."""
+    latency_ms = round(args.latency * 1000)
+    lines = [
+        f"Every answer delayed by {latency_ms} ms; {len(data.visible_account_ids)} ad accounts "
+        f"(one of them forbidden), {len(expected_leads(data))} leads to sync. Command: "
+        f"`python benchmarks/latency.py {' '.join(_shown(args))}`".rstrip() + ".",
+        f"Machine: {platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, {platform.machine()}.",
+        "",
+        "| max_parallel_requests | wall s | calls | serial floor s (calls x latency) "
+        "| floor / wall | response MB | leads |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in runs:
+        floor = run.floor_s(args.latency)
+        lines.append(
+            f"| {run.parallel} | {run.wall_s:.2f} | {run.calls} | {floor:.2f} "
+            f"| {floor / run.wall_s:.2f} | {run.response_bytes / 1e6:.2f} | {run.leads} |"
+        )
+    return "\n".join(lines)
+
+
+def _shown(args: argparse.Namespace) -> list[str]:
+    shown = []
+    defaults = build_parser().parse_args([])
+    for name in ("accounts", "leads_per_form", "latency", "seed"):
+        if getattr(args, name) != getattr(defaults, name):
+            shown += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+    if args.parallel != defaults.parallel:
+        shown += ["--parallel", *map(str, args.parallel)]
+    return shown
+
+
+def write_doc(section: str, path: Path = DOC) -> None:
+    """Replace the text between the latency markers of ``docs/benchmarks.md``."""
+    text = path.read_text()
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    path.write_text(f"{head}{BEGIN}\n{section}\n{END}{tail}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--accounts", type=int, default=42, help="ad accounts (default 42)")
+    parser.add_argument("--leads-per-form", type=int, default=50)
+    parser.add_argument("--latency", type=float, default=0.25, help="seconds per answer")
+    parser.add_argument("--parallel", type=int, nargs="+", default=[1, 4, 8])
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark, print the table, and write it into the docs if asked."""
+    args = build_parser().parse_args(argv)
+    data, runs = measure(args)
+    section = render(data, runs, args)
+    print(section)
+    if args.write:
+        write_doc(section)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
