@@ -156,7 +156,8 @@ def render(data: SandboxData, runs: list[LatencyRun], args: argparse.Namespace) 
     lines = [
         f"Every answer delayed by {latency_ms} ms; {len(data.visible_account_ids)} ad accounts "
         f"(one of them forbidden), {len(expected_leads(data))} leads to sync. Command: "
-        f"`python benchmarks/latency.py {' '.join(_shown(args))}`".rstrip() + ".",
+        f"`python benchmarks/latency.py {' '.join(_shown(args))}`".rstrip()
+        + ".",
         f"Machine: {platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, {platform.machine()}.",
         "",

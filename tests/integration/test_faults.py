@@ -439,10 +439,10 @@ def _error_lines(stderr: str, text: str) -> list[str]:
 def test_daily_limit_stops_with_one_line_and_the_next_run_resumes(
     tmp_path: Path, sandbox: StartSandbox, data: SandboxData, clean: CleanRun
 ) -> None:
-    # The limit is hit two lead calls after the first account's pages: the first account
-    # is finished, a later one is half read.
+    # The limit is hit about where the clean run read the second account's second page;
+    # with requests in flight together the exact owners it stops are not fixed.
     calls = _lead_calls_per_account(clean.requests)
-    first_account, second_account = list(calls)[:2]
+    second_account = list(calls)[1]
     assert calls[second_account] >= 2
     at_call = _position_of_lead_page(clean.requests, second_account, 2)
     server = sandbox(
