@@ -8,8 +8,7 @@ process once per ``max_parallel_requests`` value. For each run it reports:
 * the calls the sandbox answered, and the serial floor: calls x latency, what any client
   that sends one request at a time must wait at least;
 * floor / wall: how many round trips the tap overlapped on average;
-* the response bytes of those calls (bodies, measured by sending the logged requests
-  again to an undelayed sandbox with the same data);
+* the response body bytes of those calls, from the sandbox's request log;
 * the lead records written, checked against the sandbox's ground truth.
 
 All runs use the same data and the same server, one after the other, so the ratios come
@@ -34,14 +33,11 @@ import typing as t
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
-
 from tap_linkedin_leads.sandbox import Fault, SandboxData, SandboxServer
+from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
 
 if t.TYPE_CHECKING:
     from collections.abc import Sequence
-
-    from tap_linkedin_leads.sandbox import RecordedRequest
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "benchmarks.md"
@@ -62,37 +58,6 @@ class LatencyRun:
     def floor_s(self, latency: float) -> float:
         """What one-at-a-time requests must wait at least: calls x latency."""
         return self.calls * latency
-
-
-def expected_leads(data: SandboxData) -> set[str]:
-    """Sponsored, non-test leads of the readable accounts: what the tap must write."""
-    readable = set(data.visible_account_ids) - set(data.forbidden_account_ids)
-    return {
-        lead["id"]
-        for lead in data.leads
-        if lead["leadType"] == "SPONSORED"
-        and not lead["testLead"]
-        and int(lead["owner"]["sponsoredAccount"].rsplit(":", 1)[1]) in readable
-    }
-
-
-def response_bytes(data: SandboxData, logged: Sequence[RecordedRequest]) -> int:
-    """Body bytes of the logged API calls, replayed against an undelayed sandbox."""
-    total = 0
-    with SandboxServer(data) as server:
-        token = server.issue_access_token()
-        with requests.Session() as session:
-            for request in logged:
-                if request.endpoint in (None, "token"):
-                    continue
-                query = f"?{request.raw_query}" if request.raw_query else ""
-                headers = {
-                    **{k: v for k, v in request.headers.items() if k.lower() != "host"},
-                    "Authorization": f"Bearer {token}",
-                }
-                answer = session.get(f"{server.url}{request.path}{query}", headers=headers)
-                total += len(answer.content)
-    return total
 
 
 def run_tap(server: SandboxServer, parallel: int, workdir: Path) -> tuple[float, list[str]]:
@@ -129,7 +94,7 @@ def measure(args: argparse.Namespace) -> tuple[SandboxData, list[LatencyRun]]:
         forms_per_owner=2,
         leads_per_form=args.leads_per_form,
     )
-    truth = expected_leads(data)
+    truth = expected_lead_ids(data)
     delay = Fault("slow", endpoint=None, every=1, seconds=args.latency)
     runs = []
     with SandboxServer(data, faults=[delay]) as server, tempfile.TemporaryDirectory() as tmp:
@@ -140,9 +105,8 @@ def measure(args: argparse.Namespace) -> tuple[SandboxData, list[LatencyRun]]:
             if sorted(leads) != sorted(truth):
                 msg = f"max_parallel_requests={parallel} wrote the wrong leads"
                 raise SystemExit(msg)
-            runs.append(
-                LatencyRun(parallel, wall, len(logged), response_bytes(data, logged), len(leads))
-            )
+            body_bytes = sum(r.response_bytes for r in logged)
+            runs.append(LatencyRun(parallel, wall, len(logged), body_bytes, len(leads)))
             print(
                 f"max_parallel_requests={parallel}: {wall:.2f} s for {len(logged)} calls",
                 file=sys.stderr,
@@ -155,7 +119,7 @@ def render(data: SandboxData, runs: list[LatencyRun], args: argparse.Namespace) 
     latency_ms = round(args.latency * 1000)
     lines = [
         f"Every answer delayed by {latency_ms} ms; {len(data.visible_account_ids)} ad accounts "
-        f"(one of them forbidden), {len(expected_leads(data))} leads to sync. Command: "
+        f"(one of them forbidden), {len(expected_lead_ids(data))} leads to sync. Command: "
         f"`python benchmarks/latency.py {' '.join(_shown(args))}`".rstrip()
         + ".",
         f"Machine: {platform.python_implementation()} {platform.python_version()}, "

@@ -311,7 +311,7 @@ class LinkedInStream(RESTStream[t.Any]):
             headers=self.http_headers,
         )
 
-    # Responses
+    # Sending: through the run's scheduler, which may send a request ahead in a worker
 
     def prepare_page(
         self, context: Context | None, next_page_token: t.Any
@@ -423,6 +423,8 @@ class LinkedInStream(RESTStream[t.Any]):
                     paginator.advance(response)
             finally:
                 ahead.discard()
+
+    # Responses
 
     @override
     def validate_response(self, response: requests.Response) -> None:

@@ -13,7 +13,8 @@ import typing as t
 import pytest
 
 from tap_linkedin_leads.sandbox import Fault, SandboxData
-from tests.integration.conftest import expected_lead_ids, run_cli
+from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
+from tests.integration.conftest import run_cli
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable
