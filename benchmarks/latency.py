@@ -93,6 +93,7 @@ def measure(args: argparse.Namespace) -> tuple[SandboxData, list[LatencyRun]]:
         organizations=0,
         forms_per_owner=2,
         leads_per_form=args.leads_per_form,
+        max_versions=args.max_versions,
     )
     truth = expected_lead_ids(data)
     delay = Fault("slow", endpoint=None, every=1, seconds=args.latency)
@@ -141,7 +142,7 @@ def render(data: SandboxData, runs: list[LatencyRun], args: argparse.Namespace) 
 def _shown(args: argparse.Namespace) -> list[str]:
     shown = []
     defaults = build_parser().parse_args([])
-    for name in ("accounts", "leads_per_form", "latency", "seed"):
+    for name in ("accounts", "leads_per_form", "max_versions", "latency", "seed"):
         if getattr(args, name) != getattr(defaults, name):
             shown += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
     if args.parallel != defaults.parallel:
@@ -164,6 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--leads-per-form", type=int, default=50)
     parser.add_argument("--latency", type=float, default=0.25, help="seconds per answer")
     parser.add_argument("--parallel", type=int, nargs="+", default=[1, 4, 8])
+    parser.add_argument(
+        "--max-versions",
+        type=int,
+        default=3,
+        help="versions per form (1: every lead on its form's latest version, so no lead is "
+        "read alone for an older version)",
+    )
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     return parser

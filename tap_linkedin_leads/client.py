@@ -179,9 +179,6 @@ class LinkedInStream(RESTStream[t.Any]):
         self.progress: StreamProgress = run.progress.stream(
             self.name, noun=self.record_noun, per_owner=self.progress_per_owner
         )
-        #: LinkedIn has answered one of this stream's requests with success. Until then
-        #: nothing is sent ahead for it: what a first refusal teaches (a lower page size,
-        #: a shorter time range, another finder) is learned from one request, not many.
         self._accepted = False
 
     @override
@@ -324,12 +321,23 @@ class LinkedInStream(RESTStream[t.Any]):
             method=request.method, url=request.url, headers=request.headers
         )
 
-    def first_requests(self, context: Context | None) -> list[PlannedRequest]:
+    @property
+    def accepted(self) -> bool:
+        """Whether LinkedIn has answered one of this stream's requests with success.
+
+        Until then nothing is sent ahead for the stream: what a first refusal teaches (a
+        lower page size, a shorter time range, another finder) is learned from one
+        request, not from one per owner in flight.
+        """
+        return self._accepted
+
+    def first_requests(self, context: Context | None, *, now: bool) -> list[PlannedRequest]:
         """The first request of each page sequence a sync of ``context`` reads, in order.
 
-        None before LinkedIn has accepted a request of this stream (see ``_accepted``).
+        ``now``: the owner is the one being synced. Before LinkedIn has accepted a request
+        of this stream (see :attr:`accepted`), only that owner's requests are planned.
         """
-        if not self._accepted:
+        if not (self._accepted or now):
             return []
         paginator = self.get_new_paginator() or SinglePagePaginator()
         return [self.planned(context, paginator.current_value)]
@@ -404,10 +412,8 @@ class LinkedInStream(RESTStream[t.Any]):
                     if isinstance(paginator, OffsetPaginator) and not ahead.planned:
                         ahead.plan(paginator.offsets_after(response))
                     ahead.top_up()
-                    records = iter(self.parse_response(response))
-                    try:
-                        first_record = next(records)
-                    except StopIteration:
+                    records = list(self.parse_response(response))
+                    if not records:
                         if paginator.continue_if_empty(response):
                             paginator.advance(response)
                             continue
@@ -417,7 +423,7 @@ class LinkedInStream(RESTStream[t.Any]):
                             pages,
                         )
                         break
-                    yield first_record
+                    self.before_page(records, context)
                     yield from records
                     pages += 1
                     paginator.advance(response)
@@ -425,6 +431,10 @@ class LinkedInStream(RESTStream[t.Any]):
                 ahead.discard()
 
     # Responses
+
+    def before_page(self, records: list[dict[str, t.Any]], context: Context | None) -> None:
+        """Called with a page's records before the first is yielded (nothing by default)."""
+        del records, context
 
     @override
     def validate_response(self, response: requests.Response) -> None:

@@ -116,6 +116,23 @@ class FormCatalog:
         """How many (form, version) pairs were asked for through a lead (extra calls)."""
         return len(self._versions_read)
 
+    def reads_by_lead(self, urn: str | None, owner: Mapping[str, t.Any]) -> bool:
+        """Whether resolving ``urn`` for ``owner`` now would read one of its leads.
+
+        Lets the caller send that read ahead. ``False`` where it cannot tell yet: the
+        owner's forms are not listed, so the listing may still give the version.
+        """
+        parsed = parse_versioned_form_urn(urn)
+        if urn in self._resolved or parsed is None or self.load_lead_form is None:
+            return False
+        if not self.owner_loaded(owner) and self.load_owner_forms is not None:
+            return False
+        return (
+            self.exact(*parsed) is None
+            and parsed not in self._versions_read
+            and self.latest(parsed[0]) is not None
+        )
+
     def resolve(
         self, urn: str | None, lead_id: str | None, owner: Mapping[str, t.Any]
     ) -> ResolvedVersion:

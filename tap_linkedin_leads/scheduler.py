@@ -265,15 +265,17 @@ class Lookahead:
     """Sends the first requests of the owners after the current one, as room allows.
 
     ``plan`` gives, in the main thread, the requests a serial run sends first for an owner
-    (its own read, then each child stream's first page); owners are planned in order, so
-    the workers always fetch what the main thread will ask for next.
+    (its own read, then each child stream's first page), or ``None`` while it cannot tell
+    yet (no stream has had a request accepted); its second argument says whether the owner
+    is the one the main thread is at. Owners are planned in order, so the workers always
+    fetch what the main thread will ask for next.
     """
 
     def __init__(
         self,
         scheduler: RequestScheduler,
         owners: Sequence[dict[str, int]],
-        plan: Callable[[dict[str, int]], list[PlannedRequest]],
+        plan: Callable[[dict[str, int], bool], list[PlannedRequest] | None],
     ) -> None:
         """Nothing is planned until the main thread reaches the first owner."""
         self._scheduler = scheduler
@@ -294,10 +296,13 @@ class Lookahead:
             if not self._pending:
                 if self._next_owner >= len(self._owners):
                     return
-                self._pending = self._plan(self._owners[self._next_owner])
+                planned = self._plan(self._owners[self._next_owner], self._next_owner == index)
+                if planned is None:
+                    return  # Asked again when the main thread reaches the next owner.
+                self._pending = planned
                 self._next_owner += 1
                 continue
-            planned = self._pending.pop(0)
+            request = self._pending.pop(0)
             scheduler.send_ahead(
-                planned.key, planned.send, owner=self._next_owner - 1, kind="owner"
+                request.key, request.send, owner=self._next_owner - 1, kind="owner"
             )

@@ -183,10 +183,10 @@ class LeadFormResponsesStream(OwnerStream):
         return {"exclude": [False], "only": [True]}.get(self.run.settings.test_leads, [False, True])
 
     @override
-    def first_requests(self, context: Context | None) -> list[PlannedRequest]:
+    def first_requests(self, context: Context | None, *, now: bool) -> list[PlannedRequest]:
         # The first page of each test-lead pass over the owner's first window.
         start, end = self.window(context)
-        if start >= end or not self._accepted:
+        if start >= end or not (self.accepted or now):
             return []
         first_ms = to_epoch_ms(start)
         asked, _ = self._next_window(first_ms, first_ms, to_epoch_ms(end))
@@ -359,6 +359,28 @@ class LeadFormResponsesStream(OwnerStream):
                 status,
             )
             return None
+
+    @override
+    def before_page(self, records: list[dict[str, t.Any]], context: Context | None) -> None:
+        # A lead on a form version the catalog lacks has the catalog read that lead with
+        # its form (``lead_with_form``). Send those reads for the whole page ahead, so they
+        # are in flight together instead of one after the other as the leads are resolved.
+        scheduler = self.run.scheduler
+        if "_window" not in (context or {}) or not scheduler.parallel:
+            return
+        mode = self.run.settings.test_leads
+        owner = owner_only(context)
+        seen: set[str] = set()
+        for record in records:
+            urn, lead_id = record.get("versionedLeadGenFormUrn"), record.get("id")
+            is_test = record.get("testLead") is True
+            skipped = (mode == "exclude" and is_test) or (mode == "only" and not is_test)
+            if skipped or not isinstance(urn, str) or not isinstance(lead_id, str) or urn in seen:
+                continue
+            seen.add(urn)
+            if self.run.forms.reads_by_lead(urn, owner):
+                planned = self.planned({**owner, "_lead_id": lead_id}, 0)
+                scheduler.send_ahead(planned.key, planned.send, kind="form")
 
     @cached_property
     def _wants_campaign_name(self) -> bool:
