@@ -325,7 +325,8 @@ class RunProgress:
         """The closing line; ``ending`` says why an incomplete run stopped (``None``: done)."""
         elapsed = _duration(self.clock() - self._started_at)
         with self._lock:
-            calls = dict(self._calls)
+            # In the order a sync first calls them, whichever request went out first.
+            calls = dict(sorted(self._calls.items(), key=lambda item: _endpoint_rank(item[0])))
             retries, rate_limited = self._retries, self._rate_limited
         # Streams that wrote nothing and read no owner were not synced (deselected).
         records = ", ".join(
@@ -365,3 +366,13 @@ def how_it_ended(exc: BaseException) -> str:
     if isinstance(exc, (SystemExit, KeyboardInterrupt)):
         return "was stopped by a signal"
     return "stopped by an error"
+
+
+#: Endpoints in the order a sync reaches them; with requests in flight together, the order
+#: in which they were first called varies from run to run.
+_ENDPOINT_ORDER = ("adAccounts", "adCampaigns", "leadForms", "leadFormResponses")
+
+
+def _endpoint_rank(endpoint: str) -> tuple[int, str]:
+    known = endpoint in _ENDPOINT_ORDER
+    return (_ENDPOINT_ORDER.index(endpoint) if known else len(_ENDPOINT_ORDER), endpoint)

@@ -125,7 +125,14 @@ def test_a_retry_after_pauses_every_request_not_only_the_one_that_met_it(
 def test_tokens_expiring_under_several_requests_at_once_are_refreshed_once(
     tmp_path: Path, sandbox: StartSandbox, data: SandboxData
 ) -> None:
-    server = sandbox(data, faults=[Fault("expire_token", endpoint="api", at_call=6)])
+    # Slow answers keep several requests in flight with the old token when it expires.
+    server = sandbox(
+        data,
+        faults=[
+            Fault("slow", endpoint="api", every=1, seconds=0.2),
+            Fault("expire_token", endpoint="api", at_call=15),
+        ],
+    )
     config = {**server.tap_config(), "page_size": PAGE_SIZE, "max_parallel_requests": 8}
 
     run = run_cli(tmp_path, config)
