@@ -331,13 +331,12 @@ class LinkedInStream(RESTStream[t.Any]):
         """
         return self._accepted
 
-    def first_requests(self, context: Context | None, *, now: bool) -> list[PlannedRequest]:
+    def first_requests(self, context: Context | None) -> list[PlannedRequest]:
         """The first request of each page sequence a sync of ``context`` reads, in order.
 
-        ``now``: the owner is the one being synced. Before LinkedIn has accepted a request
-        of this stream (see :attr:`accepted`), only that owner's requests are planned.
+        None before LinkedIn has accepted a request of this stream (see :attr:`accepted`).
         """
-        if not (self._accepted or now):
+        if not self._accepted:
             return []
         paginator = self.get_new_paginator() or SinglePagePaginator()
         return [self.planned(context, paginator.current_value)]

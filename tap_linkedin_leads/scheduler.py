@@ -266,16 +266,15 @@ class Lookahead:
 
     ``plan`` gives, in the main thread, the requests a serial run sends first for an owner
     (its own read, then each child stream's first page), or ``None`` while it cannot tell
-    yet (no stream has had a request accepted); its second argument says whether the owner
-    is the one the main thread is at. Owners are planned in order, so the workers always
-    fetch what the main thread will ask for next.
+    yet (no stream has had a request accepted); owners are planned in order, so the
+    workers always fetch what the main thread will ask for next.
     """
 
     def __init__(
         self,
         scheduler: RequestScheduler,
         owners: Sequence[dict[str, int]],
-        plan: Callable[[dict[str, int], bool], list[PlannedRequest] | None],
+        plan: Callable[[dict[str, int]], list[PlannedRequest] | None],
     ) -> None:
         """Nothing is planned until the main thread reaches the first owner."""
         self._scheduler = scheduler
@@ -296,7 +295,7 @@ class Lookahead:
             if not self._pending:
                 if self._next_owner >= len(self._owners):
                     return
-                planned = self._plan(self._owners[self._next_owner], self._next_owner == index)
+                planned = self._plan(self._owners[self._next_owner])
                 if planned is None:
                     return  # Asked again when the main thread reaches the next owner.
                 self._pending = planned

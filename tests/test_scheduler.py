@@ -196,8 +196,7 @@ def test_lookahead_plans_owners_in_order_within_its_room(
     parallel = scheduler(2)  # room for 4 requests of later owners
     planned: list[int] = []
 
-    def plan(owner: dict[str, int], now: bool) -> list[PlannedRequest]:
-        del now
+    def plan(owner: dict[str, int]) -> list[PlannedRequest]:
         planned.append(owner["account_id"])
         return [
             PlannedRequest((f"{owner['account_id']}/{part}", "v"), lambda: _response("r"))

@@ -117,21 +117,21 @@ class AdAccountsStream(LinkedInStream):
                     # A dry run's record limit: the SDK carries on with the next child.
                     continue
 
-    def _first_requests(self, owner: dict[str, int], now: bool) -> list[PlannedRequest] | None:  # noqa: FBT001 - the Lookahead's planner signature
+    def _first_requests(self, owner: dict[str, int]) -> list[PlannedRequest] | None:
         """What a serial sync of ``owner`` sends first: its own read, then each child's.
 
         ``None`` while none of those streams has had a request accepted: nothing can be
-        sent ahead of the current owner (``now``) for them yet, but it can be once one is.
+        sent ahead for them yet, but it can be once the first owner is read.
         """
         streams: list[LinkedInStream] = []
         planned = []
         if "account_id" in owner and self.run.settings.account_ids and self._searched is None:
             streams.append(self)
-            planned += self.first_requests({"account_id": owner["account_id"]}, now=now)
+            planned += self.first_requests({"account_id": owner["account_id"]})
         for child in self._synced_children():
             streams.append(child)
             for child_context in child.contexts_for(owner):
-                planned += child.first_requests(child_context, now=now)
+                planned += child.first_requests(child_context)
         if not planned and not all(stream.accepted for stream in streams):
             return None
         return planned

@@ -183,10 +183,10 @@ class LeadFormResponsesStream(OwnerStream):
         return {"exclude": [False], "only": [True]}.get(self.run.settings.test_leads, [False, True])
 
     @override
-    def first_requests(self, context: Context | None, *, now: bool) -> list[PlannedRequest]:
+    def first_requests(self, context: Context | None) -> list[PlannedRequest]:
         # The first page of each test-lead pass over the owner's first window.
         start, end = self.window(context)
-        if start >= end or not (self.accepted or now):
+        if start >= end or not self.accepted:
             return []
         first_ms = to_epoch_ms(start)
         asked, _ = self._next_window(first_ms, first_ms, to_epoch_ms(end))
