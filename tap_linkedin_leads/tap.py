@@ -10,6 +10,7 @@ from functools import cached_property
 
 from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.singerlib import Catalog
 from typing_extensions import override
 
 from tap_linkedin_leads.auth import LinkedInAuthenticator
@@ -192,7 +193,9 @@ def _checked_input_files(
             continue
         try:
             text = file.read()
-            read_json_object(text)
+            parsed = read_json_object(text)
+            if option == "catalog":
+                _check_catalog_shape(parsed, file.name)
         except (UnreadableJsonError, UnicodeDecodeError) as exc:
             problem = str(exc) if isinstance(exc, UnreadableJsonError) else "is not UTF-8 text"
             if option == "state":
@@ -200,6 +203,19 @@ def _checked_input_files(
             raise CatalogError(problem, file.name) from None
         checked[option] = io.StringIO(text)
     return checked
+
+
+def _check_catalog_shape(catalog: dict[str, t.Any], path: str) -> None:
+    """Stop with one line when a JSON object is not a Singer catalog the SDK can read.
+
+    The SDK would fail on it later with a traceback (``streams`` not a list, a stream
+    that is not an object, ...).
+    """
+    try:
+        Catalog.from_dict(catalog)
+    except (TypeError, KeyError, AttributeError, ValueError) as exc:
+        problem = f"is not a Singer catalog ({type(exc).__name__} reading its `streams`)"
+        raise CatalogError(problem, path) from None
 
 
 if __name__ == "__main__":

@@ -383,6 +383,24 @@ def test_a_catalog_file_that_is_not_json_is_named(
     assert server.requests == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ['{"streams": 5}', '{"streams": [5]}', '{"streams": [{"schema": 3}]}'],
+    ids=["streams-not-a-list", "stream-not-an-object", "stream-without-its-fields"],
+)
+def test_a_catalog_that_is_json_but_not_a_catalog_is_named(
+    tmp_path: Path, sandbox: StartSandbox, data: SandboxData, text: str
+) -> None:
+    server = sandbox(data)
+    path = tmp_path / "catalog.json"
+    path.write_text(text)
+
+    run = run_cli(tmp_path, _config(server), extra_args=["--catalog", str(path)])
+
+    _assert_one_clear_error(run, f"The --catalog file {path} is not a Singer catalog", "--discover")
+    assert server.requests == []
+
+
 # Closed output
 
 
