@@ -115,12 +115,14 @@ def test_the_main_threads_own_request_goes_before_requests_queued_ahead(
 ) -> None:
     parallel = scheduler(2)
     order: list[str] = []
-    gate = threading.Event()
+    # Only one worker is freed while both "later" and "now" wait, so the one it takes
+    # next shows the priority; the other worker stays busy until the end.
+    gates = {"blocker1": threading.Event(), "blocker2": threading.Event()}
 
     def send(name: str) -> Callable[[], requests.Response]:
         def run() -> requests.Response:
-            if name.startswith("blocker"):
-                gate.wait(WAIT)
+            if name in gates:
+                gates[name].wait(WAIT)
             order.append(name)
             return _response(name)
 
@@ -129,8 +131,10 @@ def test_the_main_threads_own_request_goes_before_requests_queued_ahead(
     parallel.send_ahead(("blocker1", "v"), send("blocker1"), kind="owner")
     parallel.send_ahead(("blocker2", "v"), send("blocker2"), kind="owner")
     parallel.send_ahead(("later", "v"), send("later"), owner=5, kind="owner")
-    threading.Timer(0.05, gate.set).start()
+    threading.Timer(0.05, gates["blocker1"].set).start()
     assert parallel.fetch(("now", "v"), send("now")).url == "now"
+    assert parallel.fetch(("later", "v"), send("later")).url == "later"
+    gates["blocker2"].set()
 
     assert order.index("now") < order.index("later")
 
