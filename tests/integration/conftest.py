@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
@@ -40,6 +41,11 @@ class CliRun:
     def last_state(self) -> dict[str, t.Any] | None:
         states = [m["value"] for m in self.messages if m["type"] == "STATE"]
         return states[-1] if states else None
+
+
+def iso_to_ms(value: str) -> int:
+    """A setting's ISO 8601 date-time (``Z`` allowed on every Python) -> epoch milliseconds."""
+    return int(datetime.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
 
 
 def run_cli(

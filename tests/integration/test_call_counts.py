@@ -16,7 +16,7 @@ import typing as t
 
 from tap_linkedin_leads.sandbox import SandboxData
 from tap_linkedin_leads.sandbox.oracle import MinimalSync, count_requests
-from tests.integration.conftest import run_cli
+from tests.integration.conftest import iso_to_ms, run_cli
 
 if t.TYPE_CHECKING:
     import collections
@@ -30,10 +30,6 @@ LOOKBACK_DAYS = 1
 
 def _iso(ms: int) -> str:
     return datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.timezone.utc).isoformat()
-
-
-def _ms(value: str) -> int:
-    return int(datetime.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
 
 
 def _counts(server: SandboxServer) -> collections.Counter[str]:
@@ -62,7 +58,7 @@ def test_full_and_incremental_runs_make_exactly_the_minimal_calls(
     }
     owners = MinimalSync(
         data,
-        _ms(config["start_date"]),
+        iso_to_ms(config["start_date"]),
         data.end_ms,
         page_size=PAGE_SIZE,
         organization_ids=data.organization_ids,

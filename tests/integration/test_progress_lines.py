@@ -1,9 +1,9 @@
 """Progress lines against the sandbox: exact counts per owner and in the run's summary.
 
-The expected numbers come from the sandbox's data set (leads per owner and window, forms,
-campaigns) and from its request log (calls as they arrived), never from the tap's output.
-The sandbox serves full pages here, so an owner with ``n`` leads needs ``ceil(n / count)``
-pages (at least one).
+The expected numbers come from the sandbox's oracle and data set (leads and pages per owner
+and window, forms, campaigns) and from its request log (calls as they arrived), never from
+the tap's output. The sandbox serves full pages here, so an owner with ``n`` leads needs
+``ceil(n / count)`` pages (at least one).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import collections
 import itertools
 import json
 import logging
-import math
 import re
 import signal
 import subprocess
@@ -25,11 +24,12 @@ from singer_sdk.singerlib import RecordMessage
 from typing_extensions import override
 
 from tap_linkedin_leads.output import ProportionalStateWriter
-from tap_linkedin_leads.sandbox import Fault, SandboxData
+from tap_linkedin_leads.sandbox import Fault, SandboxData, ShortPagePlan
 from tap_linkedin_leads.sandbox.data import ms_to_iso
+from tap_linkedin_leads.sandbox.oracle import MinimalSync, pages
 from tap_linkedin_leads.tap import TapLinkedInLeads
-from tests.conftest import capture_stdout
-from tests.integration.conftest import CliRun, run_cli
+from tests.conftest import SyncOutput, capture_stdout, parse_messages
+from tests.integration.conftest import CliRun, iso_to_ms, run_cli
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable
@@ -42,7 +42,8 @@ if t.TYPE_CHECKING:
     StartSandbox = Callable[..., SandboxServer]
 
 PAGE_SIZE = 7
-ORGANIC_LEAD_TYPES = ("COMPANY", "EVENT", "ORGANIZATION_PRODUCT")
+#: No withheld slots: every page but an owner's last is full.
+FULL_PAGES = ShortPagePlan(withhold=False)
 _ELAPSED = r"[0-9.]+ s"
 
 
@@ -50,48 +51,60 @@ def _data() -> SandboxData:
     return SandboxData.generate(seed=41, accounts=3, organizations=1, leads_per_form=9)
 
 
-def _config(server: SandboxServer, **extra: t.Any) -> dict[str, t.Any]:
+def _serve(sandbox: StartSandbox, data: SandboxData, *faults: Fault) -> SandboxServer:
+    return sandbox(data, short_page_plan=FULL_PAGES, faults=faults)
+
+
+def _settings(data: SandboxData) -> dict[str, t.Any]:
     """Accounts listed in the data set's order, so owners come in a known order."""
-    data = server.data
     return {
-        **server.tap_config(),
+        "start_date": ms_to_iso(data.start_ms),
         "account_ids": data.visible_account_ids,
         "end_date": ms_to_iso(data.end_ms),
         "organization_ids": data.organization_ids,
         "page_size": PAGE_SIZE,
         "retry_backoff_seconds": 0.01,
-        **extra,
     }
+
+
+def _config(server: SandboxServer, **extra: t.Any) -> dict[str, t.Any]:
+    return {**server.tap_config(), **_settings(server.data), **extra}
+
+
+def _minimal_sync(data: SandboxData) -> MinimalSync:
+    """The sandbox oracle's sync of ``data`` with :func:`_config`'s window and settings."""
+    settings = _settings(data)
+    return MinimalSync(
+        data,
+        iso_to_ms(settings["start_date"]),
+        iso_to_ms(settings["end_date"]),
+        page_size=PAGE_SIZE,
+        organization_ids=settings["organization_ids"],
+        plan=FULL_PAGES,
+    )
 
 
 class _Owner(t.NamedTuple):
     name: str
     context: dict[str, t.Any]
     leads: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.leads / PAGE_SIZE))
+    pages: int
 
 
 def _lead_owners(data: SandboxData) -> list[_Owner]:
-    """Every lead owner in the tap's order, with its (non-test) leads in the window."""
+    """Every lead owner in the tap's order, named as its lines name it, from the oracle."""
+    sync = _minimal_sync(data)
     owners = []
-    for account_id in data.visible_account_ids:
-        window = data.lead_window(f"urn:li:sponsoredAccount:{account_id}", "SPONSORED", test=False)
-        owners.append(_Owner(f"ad account {account_id}", {"account_id": account_id}, len(window)))
-    for organization_id in data.organization_ids:
-        for lead_type in ORGANIC_LEAD_TYPES:
-            window = data.lead_window(
-                f"urn:li:organization:{organization_id}", lead_type, test=False
-            )
-            owners.append(
-                _Owner(
-                    f"organization {organization_id}, {lead_type} leads",
-                    {"organization_id": organization_id, "leadType": lead_type},
-                    len(window),
-                )
-            )
+    for query, _, window in sync.windows():
+        context = query.context
+        name = (
+            f"ad account {context['account_id']}"
+            if "account_id" in context
+            else f"organization {context['organization_id']}, {context['leadType']} leads"
+        )
+        slots = sync.plan.total(len(window), PAGE_SIZE)
+        owners.append(_Owner(name, context, len(window), pages(slots, PAGE_SIZE)))
+    assert len(owners) == len(sync.lead_queries()), "one window per owner: no test leads"
     return owners
 
 
@@ -135,7 +148,7 @@ def test_each_lead_owner_gets_one_line_with_its_exact_counts_and_final_bookmark(
     tmp_path: Path, sandbox: StartSandbox
 ) -> None:
     data = _data()
-    server = sandbox(data, short_pages=False)
+    server = _serve(sandbox, data)
     owners = _lead_owners(data)
 
     run = run_cli(tmp_path, _config(server))
@@ -163,13 +176,12 @@ def test_the_summary_counts_records_owners_and_calls_exactly(
     tmp_path: Path, sandbox: StartSandbox
 ) -> None:
     data = _data()
-    server = sandbox(data, short_pages=False)
-    accounts = data.visible_account_ids
+    server = _serve(sandbox, data)
+    sync = _minimal_sync(data)
+    accounts = sync.accounts
     campaigns = [c for c in data.campaigns if int(c["account"].rsplit(":", 1)[1]) in accounts]
-    owner_urns = [f"urn:li:sponsoredAccount:{a}" for a in accounts]
-    owner_urns += [f"urn:li:organization:{o}" for o in data.organization_ids]
+    owner_urns = sync.owner_urns()
     forms = sum(len(data.forms_of(urn)) for urn in owner_urns)
-    leads = sum(o.leads for o in _lead_owners(data))
 
     run = run_cli(tmp_path, _config(server))
 
@@ -178,8 +190,8 @@ def test_the_summary_counts_records_owners_and_calls_exactly(
     expected = (
         f"Run finished in {_ELAPSED}: records ad_accounts {len(accounts)}, campaigns "
         f"{len(campaigns)} from {len(accounts)} owners, lead_forms {forms} from "
-        f"{len(owner_urns)} owners, lead_form_responses {leads} from "
-        f"{len(accounts) + 3 * len(data.organization_ids)} owners; {_CALLS} with 0 retries "
+        f"{len(owner_urns)} owners, lead_form_responses {sync.lead_count()} from "
+        f"{len(sync.lead_queries())} owners; {_CALLS} with 0 retries "
         "and 0 answered 429."
     )
     assert len(summary) == 1
@@ -206,15 +218,13 @@ def test_skipped_owners_retries_and_429s_are_counted_as_the_sandbox_saw_them(
 ) -> None:
     data = _data()
     refused = data.visible_account_ids[1]
-    server = sandbox(
+    server = _serve(
+        sandbox,
         data,
-        short_pages=False,
-        faults=[
-            Fault("forbid_account", endpoint="leadFormResponses", account_id=refused),
-            Fault("rate_limit", endpoint="leadFormResponses", at_call=2, retry_after=0),
-            Fault("server_error", endpoint="leadForms", at_call=1, status=503),
-            Fault("rate_limit", endpoint="adCampaigns", at_call=3, retry_after=0),
-        ],
+        Fault("forbid_account", endpoint="leadFormResponses", account_id=refused),
+        Fault("rate_limit", endpoint="leadFormResponses", at_call=2, retry_after=0),
+        Fault("server_error", endpoint="leadForms", at_call=1, status=503),
+        Fault("rate_limit", endpoint="adCampaigns", at_call=3, retry_after=0),
     )
     owners = _lead_owners(data)
 
@@ -250,10 +260,8 @@ def test_a_run_stopped_at_the_daily_limit_names_exactly_the_owners_without_a_new
     owners = _lead_owners(data)
     # The daily limit from the lead call that, serially, is the second account's first.
     first_pages = owners[0].pages
-    server = sandbox(
-        data,
-        short_pages=False,
-        faults=[Fault("daily_limit", endpoint="leadFormResponses", at_call=first_pages + 1)],
+    server = _serve(
+        sandbox, data, Fault("daily_limit", endpoint="leadFormResponses", at_call=first_pages + 1)
     )
 
     run = run_cli(tmp_path, {**_config(server), "max_parallel_requests": parallel})
@@ -297,12 +305,10 @@ def test_sigterm_mid_owner_still_ends_with_the_summary(
     data = _data()
     owners = _lead_owners(data)
     # The second account's first lead page hangs long enough to be interrupted.
-    server = sandbox(
+    server = _serve(
+        sandbox,
         data,
-        short_pages=False,
-        faults=[
-            Fault("slow", endpoint="leadFormResponses", at_call=owners[0].pages + 1, seconds=30)
-        ],
+        Fault("slow", endpoint="leadFormResponses", at_call=owners[0].pages + 1, seconds=30),
     )
     config_path = tmp_path / "config.json"
     # Serial, so the slow call is the second account's first lead page.
@@ -364,22 +370,20 @@ def test_a_long_owner_beats_at_most_every_30_seconds_from_paging_total(
     sandbox: StartSandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
     data = SandboxData.generate(seed=43, accounts=1, organizations=0, leads_per_form=30)
-    [account_id] = data.visible_account_ids
-    leads = len(data.lead_window(f"urn:li:sponsoredAccount:{account_id}", "SPONSORED", test=False))
-    pages = math.ceil(leads / PAGE_SIZE)
+    [owner] = _lead_owners(data)
 
-    beats = _heartbeats(sandbox(data, short_pages=False), caplog, parallel=1)
+    beats = _heartbeats(_serve(sandbox, data), caplog, parallel=1)
 
     expected = []
-    for page in range(3, pages + 1, 3):  # a page every 10 s: every third page is 30 s on
+    for page in range(3, owner.pages + 1, 3):  # a page every 10 s: every third page is 30 s on
         seconds = page * 10
         after = f"{seconds}.0 s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
         expected.append(
-            f"lead_form_responses: ad account {account_id} (1 of 1) still running after {after}: "
-            f"page {page} of about {pages}, {min(page * PAGE_SIZE, leads)} of about {leads} "
-            "leads read."
+            f"lead_form_responses: {owner.name} (1 of 1) still running after {after}: "
+            f"page {page} of about {owner.pages}, {min(page * PAGE_SIZE, owner.leads)} of about "
+            f"{owner.leads} leads read."
         )
-    assert pages >= 7
+    assert owner.pages >= 7
     assert beats == expected
 
 
@@ -402,7 +406,7 @@ def test_each_owner_line_comes_right_after_the_owners_last_lead_is_written(
     sandbox: StartSandbox, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = _data()
-    server = sandbox(data, short_pages=False)
+    server = _serve(sandbox, data)
     owners = _lead_owners(data)
     tap = TapLinkedInLeads(config=_config(server), parse_env_config=False)
     spy = _LeadsWrittenAtEachLine()
@@ -423,11 +427,7 @@ def test_each_owner_line_comes_right_after_the_owners_last_lead_is_written(
     finally:
         logger.removeHandler(spy)
 
-    leads = [
-        m["record"]
-        for m in (json.loads(line) for line in output.getvalue().decode().splitlines())
-        if m["type"] == "RECORD" and m["stream"] == "lead_form_responses"
-    ]
+    leads = SyncOutput(parse_messages(output.getvalue())).records("lead_form_responses")
     assert [line.split(" (")[0] for _, line in spy.lines] == [
         f"lead_form_responses: {owner.name}" for owner in owners
     ]
@@ -452,7 +452,7 @@ def test_with_parallel_requests_the_lines_are_the_serial_ones_in_the_same_order(
     tmp_path: Path, sandbox: StartSandbox
 ) -> None:
     data = _data()
-    server = sandbox(data, short_pages=False)
+    server = _serve(sandbox, data)
     config = _config(server)
     del config["account_ids"]  # discovered: the next accounts' requests are sent ahead too
     streams = ("lead_form_responses: ", "campaigns: ", "lead_forms: ", "Run ")
@@ -483,7 +483,7 @@ def test_with_parallel_requests_the_heartbeat_stays_at_one_line_per_30_seconds(
     # ahead move the clock faster than the main thread reads them.
     data = SandboxData.generate(seed=43, accounts=1, organizations=0, leads_per_form=100)
 
-    beats = _heartbeats(sandbox(data, short_pages=False), caplog, parallel=8)
+    beats = _heartbeats(_serve(sandbox, data), caplog, parallel=8)
 
     assert len(beats) >= 2
     times = [_seconds(beat) for beat in beats]
