@@ -65,13 +65,16 @@ def _assert_one_clear_error(run: CliRun, *words: str) -> str:
     return errors[0]
 
 
-def _account_state(account_id: int, value: object, **partition: t.Any) -> dict[str, t.Any]:
+def _bookmark_state(
+    context: dict[str, t.Any], value: object, **partition: t.Any
+) -> dict[str, t.Any]:
+    """A STATE with one lead_form_responses bookmark, for the owner ``context`` names."""
     return {
         "bookmarks": {
             "lead_form_responses": {
                 "partitions": [
                     {
-                        "context": {"account_id": account_id},
+                        "context": context,
                         "replication_key": "submitted_at",
                         "replication_key_value": value,
                         **partition,
@@ -206,7 +209,9 @@ def test_an_unreadable_bookmark_names_stream_owner_value_and_format(
     server = sandbox(data)
     account_id = data.visible_account_ids[0]
 
-    run = run_cli(tmp_path, _config(server), state=_account_state(account_id, value))
+    state = _bookmark_state({"account_id": account_id}, value)
+
+    run = run_cli(tmp_path, _config(server), state=state)
 
     _assert_one_clear_error(
         run,
@@ -222,19 +227,7 @@ def test_an_unreadable_organization_bookmark_names_the_organization_and_lead_typ
 ) -> None:
     server = sandbox(data)
     organization_id = data.organization_ids[0]
-    state = {
-        "bookmarks": {
-            "lead_form_responses": {
-                "partitions": [
-                    {
-                        "context": {"organization_id": organization_id, "leadType": "EVENT"},
-                        "replication_key": "submitted_at",
-                        "replication_key_value": "yesterday",
-                    }
-                ]
-            }
-        }
-    }
+    state = _bookmark_state({"organization_id": organization_id, "leadType": "EVENT"}, "yesterday")
 
     run = run_cli(tmp_path, _config(server), state=state)
 
@@ -251,7 +244,7 @@ def test_a_bookmark_under_another_replication_key_is_named(
 ) -> None:
     server = sandbox(data)
     account_id = data.visible_account_ids[0]
-    state = _account_state(account_id, BOOKMARK, replication_key="submittedAt")
+    state = _bookmark_state({"account_id": account_id}, BOOKMARK, replication_key="submittedAt")
 
     run = run_cli(tmp_path, _config(server), state=state)
 
@@ -338,11 +331,16 @@ def test_a_secret_of_the_wrong_type_is_named_without_its_value(
 
     run = run_cli(tmp_path, config)
 
-    errors = _lines(run.stderr, "ERROR")
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
-    assert any("`client_secret` must be a string. A valid value:" in line for line in errors)
-    assert any("`page_size` must be at least 1; got 0." in line for line in errors)
+    assert run.stdout == ""
+    assert [line.split("| ", 3)[3] for line in _lines(run.stderr, "ERROR")] == [
+        '`client_secret` must be a string. A valid value: "client_secret": '
+        '"WPL_AP1.xxxxxxxxxxxxxxxx".',
+        '`page_size` must be at least 1; got 0. A valid value: "page_size": 1000.',
+        "The settings have 2 problems (listed above); nothing was synced. Fix them and run "
+        "again: `tap-linkedin-leads --about` describes every setting.",
+    ]
     assert "8675309123" not in run.stderr
     assert server.requests == []
 
