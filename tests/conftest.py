@@ -108,9 +108,14 @@ def empty_campaigns(mock: responses.RequestsMock) -> None:
     mock.add(responses.GET, CAMPAIGNS_URL, json={"elements": [], "metadata": {}})
 
 
+def token_endpoint(mock: responses.RequestsMock, body: dict[str, t.Any] | None = None) -> None:
+    """The token endpoint alone, for tests that answer every API call themselves."""
+    mock.add(responses.POST, TOKEN_URL, json=body or token_response())
+
+
 def add_token(mock: responses.RequestsMock, body: dict[str, t.Any] | None = None) -> None:
     """The token endpoint, and an empty campaigns endpoint most tests do not care about."""
-    mock.add(responses.POST, TOKEN_URL, json=body or token_response())
+    token_endpoint(mock, body)
     empty_campaigns(mock)
 
 

@@ -148,6 +148,15 @@ def collection(
     return {"paging": paging, "elements": elements}
 
 
+def version_not_active(version: str = "202401") -> dict[str, t.Any]:
+    """LinkedIn's 426 body for a ``LinkedIn-Version`` it does not serve (retired or unreleased)."""
+    return {
+        "status": 426,
+        "code": "NONEXISTENT_VERSION",
+        "message": f"Requested version {version}01 is not active",
+    }
+
+
 def cursor_page(elements: list[dict[str, t.Any]], next_token: str | None) -> dict[str, t.Any]:
     metadata = {"nextPageToken": next_token} if next_token else {}
     return {"elements": elements, "metadata": metadata}

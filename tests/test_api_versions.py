@@ -19,8 +19,8 @@ import responses
 
 from tap_linkedin_leads.errors import AccessDeniedError, ApiVersionRetiredError
 from tap_linkedin_leads.versions import ApiVersions, candidate_versions, expected_retirement
-from tests.conftest import API, BASE_CONFIG, CAMPAIGNS_URL, TOKEN_URL, run_tap
-from tests.linkedin_payloads import ACCOUNT_ID, account, collection, lead, token_response
+from tests.conftest import API, BASE_CONFIG, CAMPAIGNS_URL, run_tap, token_endpoint
+from tests.linkedin_payloads import ACCOUNT_ID, account, collection, lead, version_not_active
 
 if t.TYPE_CHECKING:
     import requests
@@ -28,15 +28,6 @@ if t.TYPE_CHECKING:
 JAN_1 = 1704067200000
 CONFIG = {**BASE_CONFIG, "account_ids": [ACCOUNT_ID]}
 DEC_4_2026 = datetime.datetime(2026, 12, 4, 9, 30, tzinfo=datetime.timezone.utc)
-RETIRED_BODY = {
-    "status": 426,
-    "code": "NONEXISTENT_VERSION",
-    "message": "Requested version {}01 is not active",
-}
-
-
-def add_token(api: responses.RequestsMock) -> None:
-    api.add(responses.POST, TOKEN_URL, json=token_response())
 
 
 def _serve_versions(api: responses.RequestsMock, live: set[str]) -> list[tuple[str, str, int]]:
@@ -57,8 +48,7 @@ def _serve_versions(api: responses.RequestsMock, live: set[str]) -> list[tuple[s
         version = str(request.headers["LinkedIn-Version"])
         if version not in live:
             seen.append((path, version, 426))
-            body = {**RETIRED_BODY, "message": RETIRED_BODY["message"].format(version)}
-            return 426, {}, json.dumps(body)
+            return 426, {}, json.dumps(version_not_active(version))
         seen.append((path, version, 200))
         return 200, {}, json.dumps(bodies[path])
 
@@ -70,7 +60,7 @@ def _serve_versions(api: responses.RequestsMock, live: set[str]) -> list[tuple[s
 def test_retired_default_falls_back_to_the_newest_live_version(
     api: responses.RequestsMock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    add_token(api)
+    token_endpoint(api)
     # December 2026 as the reference describes it: 202612 not released yet, 202611 live.
     seen = _serve_versions(api, live={f"2026{m:02d}" for m in range(1, 12)})
 
@@ -95,7 +85,7 @@ def test_retired_default_falls_back_to_the_newest_live_version(
 
 
 def test_a_skipped_month_costs_one_more_426(api: responses.RequestsMock) -> None:
-    add_token(api)
+    token_endpoint(api)
     # Early January 2026: 202601 not out yet, and LinkedIn never released a 202512.
     seen = _serve_versions(api, live={"202510", "202511"})
 
@@ -111,7 +101,7 @@ def test_a_skipped_month_costs_one_more_426(api: responses.RequestsMock) -> None
 
 
 def test_no_live_candidate_stops_after_four_more_426_answers(api: responses.RequestsMock) -> None:
-    add_token(api)
+    token_endpoint(api)
     seen = _serve_versions(api, live={"202501"})
 
     with pytest.raises(ApiVersionRetiredError) as excinfo:
@@ -130,7 +120,7 @@ def test_no_live_candidate_stops_after_four_more_426_answers(api: responses.Requ
 
 
 def test_fallback_off_stops_at_the_first_426(api: responses.RequestsMock) -> None:
-    add_token(api)
+    token_endpoint(api)
     seen = _serve_versions(api, live={"202611"})
 
     with pytest.raises(ApiVersionRetiredError):
@@ -142,12 +132,12 @@ def test_fallback_off_stops_at_the_first_426(api: responses.RequestsMock) -> Non
 def test_a_426_without_nonexistent_version_code_is_not_probed(
     api: responses.RequestsMock,
 ) -> None:
-    add_token(api)
+    token_endpoint(api)
     api.add(
         responses.GET,
         f"{API}/adAccounts/{ACCOUNT_ID}",
         status=426,
-        json={"status": 426, "message": "Requested version 20240101 is not active"},
+        json={k: v for k, v in version_not_active("202401").items() if k != "code"},
     )
 
     with pytest.raises(ApiVersionRetiredError):
@@ -158,7 +148,7 @@ def test_a_426_without_nonexistent_version_code_is_not_probed(
 
 def test_a_refused_probe_still_settles_the_version(api: responses.RequestsMock) -> None:
     """A 403 on the probe means the version is served: the run stops on the 403 itself."""
-    add_token(api)
+    token_endpoint(api)
     api.add(responses.GET, CAMPAIGNS_URL, json={"elements": [], "metadata": {}})
     versions_sent: list[str] = []
 
@@ -168,7 +158,7 @@ def test_a_refused_probe_still_settles_the_version(api: responses.RequestsMock) 
         version = str(request.headers["LinkedIn-Version"])
         versions_sent.append(version)
         if version == "202401":
-            return 426, {}, json.dumps({**RETIRED_BODY, "message": "gone"})
+            return 426, {}, json.dumps({**version_not_active(version), "message": "gone"})
         body = {"status": 403, "code": "ACCESS_DENIED", "message": "Not enough permissions"}
         return 403, {}, json.dumps(body)
 
@@ -196,7 +186,7 @@ def test_retirement_warning_once_with_the_date(
     version: str,
     warned: str | None,
 ) -> None:
-    add_token(api)
+    token_endpoint(api)
     _serve_versions(api, live={version})
 
     with caplog.at_level(logging.WARNING):

@@ -14,6 +14,7 @@ from tap_linkedin_leads.errors import (
     DailyLimitError,
     NotFoundError,
     RequestRejectedError,
+    RetriesExhaustedError,
     UnreadableRecordError,
 )
 from tap_linkedin_leads.tap import TapLinkedInLeads
@@ -23,12 +24,12 @@ from tests.conftest import (
     CAMPAIGNS_URL,
     SECRETS,
     SERIAL,
-    TOKEN_URL,
     add_token,
     calls_to,
     capture_stdout,
     parse_messages,
     run_tap,
+    token_endpoint,
 )
 from tests.linkedin_payloads import (
     ACCOUNT_ID,
@@ -37,7 +38,7 @@ from tests.linkedin_payloads import (
     collection,
     cursor_page,
     lead,
-    token_response,
+    version_not_active,
 )
 
 JAN_1 = 1704067200000
@@ -72,11 +73,7 @@ def test_426_without_fallback_names_the_retired_version_and_the_setting(
         responses.GET,
         f"{API}/adAccounts/{ACCOUNT_ID}",
         status=426,
-        json={
-            "status": 426,
-            "code": "NONEXISTENT_VERSION",
-            "message": "Requested version 20240101 is not active",
-        },
+        json=version_not_active("202401"),
     )
 
     with pytest.raises(ApiVersionRetiredError) as excinfo:
@@ -268,8 +265,12 @@ def test_retries_give_up_after_max_retries(
     add_token(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", status=503)
 
-    with pytest.raises(Exception, match="503"):
+    with pytest.raises(RetriesExhaustedError) as excinfo:
         run_tap({**CONFIG, **SERIAL, "max_retries": 2})
+    assert str(excinfo.value).startswith(
+        "LinkedIn did not answer adAccounts after 3 attempts (last: adAccounts: 503 Service "
+        "Unavailable). Check `api_url` and the network, or raise `max_retries`;"
+    )
     assert len(calls_to(api, "/adAccounts")) == 3
     assert len(sleeps) == 2
 
@@ -413,7 +414,7 @@ def test_a_campaign_search_linkedin_does_not_serve_warns_and_the_leads_still_syn
     status: int,
     body: dict[str, object],
 ) -> None:
-    api.add(responses.POST, TOKEN_URL, json=token_response())
+    token_endpoint(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     api.add(responses.GET, CAMPAIGNS_URL, status=status, json=body)
     api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
