@@ -344,16 +344,14 @@ class LinkedInStream(RESTStream[t.Any]):
     def planned(self, context: Context | None, next_page_token: t.Any) -> PlannedRequest:
         """One page's request, ready to be sent ahead by the run's scheduler."""
         prepared = self.prepare_page(context, next_page_token)
-        return PlannedRequest(_request_key(prepared), partial(self.send, prepared, context))
-
-    def send(
-        self, prepared: requests.PreparedRequest, context: Context | None
-    ) -> requests.Response:
-        """Send one request with its retries, in whichever thread calls it."""
-        return self._send_with_retries(prepared, context)
+        # The retrying sender is looked up here, in the main thread: a cached property
+        # first read by two workers at once would be built twice.
+        send = self._send_with_retries
+        return PlannedRequest(_request_key(prepared), partial(send, prepared, context))
 
     @cached_property
     def _send_with_retries(self) -> RequestFunc:
+        """Send one request with its retries, in whichever thread calls it."""
         return self.request_decorator(self._send_once)
 
     def _send_once(
@@ -368,7 +366,7 @@ class LinkedInStream(RESTStream[t.Any]):
             allow_redirects=self.allow_redirects,
         )
         self._log_request_duration(response, context)
-        self.check_response(response, self.owner_label(context), scheduler)
+        self.check_response(response, self.owner_label(context))
         return response
 
     def _log_request_duration(self, response: requests.Response, context: Context | None) -> None:
@@ -435,13 +433,7 @@ class LinkedInStream(RESTStream[t.Any]):
         """Called with a page's records before the first is yielded (nothing by default)."""
         del records, context
 
-    @override
-    def validate_response(self, response: requests.Response) -> None:
-        self.check_response(response, "this token", self.run.scheduler)
-
-    def check_response(
-        self, response: requests.Response, owner: str, scheduler: RequestScheduler
-    ) -> None:
+    def check_response(self, response: requests.Response, owner: str) -> None:
         """Raise the error LinkedIn's answer calls for; ``owner`` names whom it was for.
 
         A ``Retry-After`` on a 429 pauses every request of the run, not only this one.
@@ -473,7 +465,7 @@ class LinkedInStream(RESTStream[t.Any]):
             if _DAILY_LIMIT.search(f"{code or ''} {message or ''}"):
                 raise DailyLimitError(endpoint)
             if (wait := _retry_after_seconds(response)) is not None:
-                scheduler.pause.extend(min(wait, MAX_RETRY_WAIT_SECONDS))
+                self.run.scheduler.pause.extend(min(wait, MAX_RETRY_WAIT_SECONDS))
             raise RetriableAPIError(f"{endpoint}: 429 rate limited", response)
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             raise RetriableAPIError(f"{endpoint}: {status} {response.reason}", response)

@@ -83,21 +83,17 @@ def test_parallel_requests_refused_at_once_share_one_probe_sequence(sandbox: t.A
         config=_default_version_config(server), parse_env_config=False, now=DEC_4_2026
     )
     stream = tap.streams["ad_accounts"]
-    send = stream.request_decorator(stream._request)
     ids = [a["id"] for a in data.accounts][:8]
+    stream.authenticator.access_token()  # the token refresh is not what this test races
+    # Planned in the main thread and sent from eight threads, as the run's workers send.
+    planned = {i: stream.planned({"account_id": i}, None) for i in ids}
     start = threading.Barrier(len(ids))
     answers: dict[int, requests.Response] = {}
 
     def fetch(account_id: int) -> None:
-        request = stream.build_prepared_request(
-            method="GET",
-            url=f"{stream.url_base}/adAccounts/{account_id}",
-            headers=stream.http_headers,
-        )
         start.wait(timeout=10)
-        answers[account_id] = send(request, {"account_id": account_id})
+        answers[account_id] = planned[account_id].send()
 
-    stream.authenticator.access_token()  # the token refresh is not what this test races
     threads = [threading.Thread(target=fetch, args=(i,)) for i in ids]
     for thread in threads:
         thread.start()
