@@ -16,7 +16,6 @@ from functools import cached_property, partial
 from http import HTTPStatus
 
 import requests
-from singer_sdk import metrics
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.pagination import SinglePagePaginator
@@ -365,28 +364,13 @@ class LinkedInStream(RESTStream[t.Any]):
             timeout=self.timeout,
             allow_redirects=self.allow_redirects,
         )
-        self._log_request_duration(response, context)
+        # The SDK's ``http_request_duration`` METRIC line: it only formats and logs, so
+        # any thread may write it.
+        self._write_request_duration_log(
+            endpoint=self.path, response=response, context=context, extra_tags=None
+        )
         self.check_response(response, self.owner_label(context))
         return response
-
-    def _log_request_duration(self, response: requests.Response, context: Context | None) -> None:
-        """The SDK's ``http_request_duration`` METRIC line, written for any thread."""
-        failed = response.status_code >= HTTPStatus.BAD_REQUEST
-        tags: dict[str, t.Any] = {
-            metrics.Tag.STREAM: self.name,
-            metrics.Tag.ENDPOINT: self.path,
-            metrics.Tag.HTTP_STATUS_CODE: response.status_code,
-            metrics.Tag.STATUS: metrics.Status.FAILED if failed else metrics.Status.SUCCEEDED,
-        }
-        if context:
-            tags[metrics.Tag.CONTEXT] = context
-        point = metrics.Point(
-            "timer",
-            metric=metrics.Metric.HTTP_REQUEST_DURATION,
-            value=response.elapsed.total_seconds(),
-            tags=tags,
-        )
-        metrics.log(self.metrics_logger, point=point)
 
     @override
     def request_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:

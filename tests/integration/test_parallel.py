@@ -8,6 +8,7 @@ all of them.
 
 from __future__ import annotations
 
+import json
 import typing as t
 
 import pytest
@@ -165,3 +166,27 @@ def test_a_retired_version_stops_the_run_once_with_one_message(
     assert run.lead_ids() == []
     # Only what was already in flight when the first 426 came back was sent.
     assert server.request_count(status=426) <= 8
+
+
+def test_every_attempt_writes_one_request_duration_metric_whichever_thread_sent_it(
+    tmp_path: Path, sandbox: StartSandbox, data: SandboxData
+) -> None:
+    server = sandbox(
+        data, faults=[Fault("server_error", endpoint="leadFormResponses", at_call=3, status=500)]
+    )
+    config = {**server.tap_config(), "page_size": PAGE_SIZE, "retry_backoff_seconds": 0}
+
+    run = run_cli(tmp_path, config)
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    metrics = [
+        json.loads(line.split("METRIC: ", 1)[1])
+        for line in run.stderr.splitlines()
+        if "METRIC: " in line and '"http_request_duration"' in line
+    ]
+    sent = [r for r in server.requests if r.endpoint != "token"]
+    assert len(metrics) == len(sent)
+    (failed,) = [m["tags"] for m in metrics if m["tags"]["status"] == "failed"]
+    assert failed["stream"] == "lead_form_responses"
+    assert failed["http_status_code"] == 500
+    assert "account_id" in failed["context"]
