@@ -105,32 +105,52 @@ def test_second_run_asks_only_from_bookmark_minus_lookback(tmp_path: Path, sandb
     assert len(ids) < len(first.lead_ids())
 
 
-def _read_until(process: subprocess.Popen[str], states_wanted: int) -> list[str]:
+#: Lead page size of the kill test: each owner has more than one page.
+KILL_PAGE_SIZE = 25
+
+
+def _lead_bookmarks(state: dict[str, t.Any]) -> set[int]:
+    """Ad accounts whose leads STATE has bookmarked (finished owners)."""
+    partitions = state.get("bookmarks", {}).get("lead_form_responses", {}).get("partitions", [])
+    return {p["context"]["account_id"] for p in partitions if "replication_key_value" in p}
+
+
+def _read_into_owner(process: subprocess.Popen[str], owner: int) -> list[str]:
+    """Lines up to a full page of leads into the ``owner``-th lead owner (1-based).
+
+    The owners before it are finished (bookmarked in the last STATE read); it is not.
+    """
     lines: list[str] = []
-    states = 0
+    finished = 0
+    leads_since_state = 0
     assert process.stdout is not None
     for line in process.stdout:
         lines.append(line)
-        if json.loads(line)["type"] == "STATE":
-            states += 1
-            if states >= states_wanted:
+        message = json.loads(line)
+        if message["type"] == "STATE":
+            finished = len(_lead_bookmarks(message["value"]))
+            leads_since_state = 0
+        elif message["type"] == "RECORD" and message["stream"] == "lead_form_responses":
+            leads_since_state += 1
+            if finished == owner - 1 and leads_since_state >= KILL_PAGE_SIZE:
                 break
     return lines
 
 
-@pytest.mark.parametrize("kill_after_states", [1, 2, 3])
+@pytest.mark.parametrize("owner", [1, 2, 3])
 def test_run_killed_hard_resumes_from_last_state_without_losing_leads(
-    tmp_path: Path, sandbox: t.Any, kill_after_states: int
+    tmp_path: Path, sandbox: t.Any, owner: int
 ) -> None:
     data = SandboxData.generate(seed=9, accounts=4, leads_per_form=50)
     # A slow answer now and then keeps the run going long enough to be killed mid-way.
     server = sandbox(
         data, faults=[Fault("slow", endpoint="leadFormResponses", every=1, seconds=0.2)]
     )
-    config = {**server.tap_config(), "page_size": 25}
+    config = {**server.tap_config(), "page_size": KILL_PAGE_SIZE}
     config_path = tmp_path / "config.json"
     config_path.write_text(json.dumps(config))
 
+    # Killed in the middle of the ``owner``-th owner's leads, right after a page of them.
     with subprocess.Popen(
         [sys.executable, "-m", "tap_linkedin_leads", "--config", str(config_path)],
         stdout=subprocess.PIPE,
@@ -138,7 +158,7 @@ def test_run_killed_hard_resumes_from_last_state_without_losing_leads(
         text=True,
         env=os.environ.copy(),
     ) as process:
-        lines = _read_until(process, kill_after_states)
+        lines = _read_into_owner(process, owner)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
 
@@ -152,19 +172,18 @@ def test_run_killed_hard_resumes_from_last_state_without_losing_leads(
     server.clear_faults()
     expected = expected_lead_ids(data)
     assert seen < expected, "the kill landed before the sync finished"
+    finished = _lead_bookmarks(last_state)
+    assert len(finished) == owner - 1
+    finished_leads = expected_lead_ids(data, account_ids=sorted(finished))
+    assert finished_leads <= seen, "a bookmark never passes a lead not yet written"
+    unfinished = seen - finished_leads
+    assert len(unfinished) >= KILL_PAGE_SIZE, "some leads of an unfinished owner were written"
 
     resumed = run_cli(tmp_path, config, state=last_state)
 
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert seen | set(resumed.lead_ids()) == expected
-    finished = [
-        p
-        for p in last_state.get("bookmarks", {})
-        .get("lead_form_responses", {})
-        .get("partitions", [])
-        if "replication_key_value" in p
-    ]
-    print(f"killed after {len(seen)} leads with {len(finished)} accounts bookmarked")
+    assert unfinished <= set(resumed.lead_ids()), "the unfinished owner is read again"
 
 
 def test_a_rejected_time_range_span_is_split_until_linkedin_accepts_it(
