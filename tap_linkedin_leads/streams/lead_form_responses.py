@@ -52,6 +52,11 @@ DAY_MS = 86_400_000
 MIN_WINDOW_MS = DAY_MS
 
 
+def _left_out(test_leads: str, *, is_test: bool) -> bool:
+    """Whether the ``test_leads`` setting leaves a lead out, whatever LinkedIn returned."""
+    return (test_leads == "exclude" and is_test) or (test_leads == "only" and not is_test)
+
+
 class _SpanRejectedError(Exception):
     """LinkedIn refused the ``submittedAtTimeRange`` span; the window must be split."""
 
@@ -292,7 +297,7 @@ class LeadFormResponsesStream(OwnerStream):
                 ):
                     continue
                 is_test = record.get("testLead") is True
-                if (mode == "exclude" and is_test) or (mode == "only" and not is_test):
+                if _left_out(mode, is_test=is_test):
                     continue
                 if is_test and mode == "include":
                     if limited and record.get("id") in test_ids_seen:
@@ -373,8 +378,7 @@ class LeadFormResponsesStream(OwnerStream):
         seen: set[str] = set()
         for record in records:
             urn, lead_id = record.get("versionedLeadGenFormUrn"), record.get("id")
-            is_test = record.get("testLead") is True
-            skipped = (mode == "exclude" and is_test) or (mode == "only" and not is_test)
+            skipped = _left_out(mode, is_test=record.get("testLead") is True)
             if skipped or not isinstance(urn, str) or not isinstance(lead_id, str) or urn in seen:
                 continue
             seen.add(urn)
