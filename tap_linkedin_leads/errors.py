@@ -28,7 +28,7 @@ __all__ = [
 #: The scope LinkedIn requires for ``leadFormResponses`` (``r_ads`` reads forms, not leads).
 LEAD_SYNC_SCOPE = "r_marketing_leadgen_automation"
 LEAD_SYNC_PERMISSIONS = (
-    "the OAuth scopes `r_marketing_leadgen_automation` (Lead Sync) and `r_ads` "
+    f"the OAuth scopes `{LEAD_SYNC_SCOPE}` (Lead Sync) and `r_ads` "
     "(ad accounts); a role on the ad account (e.g. VIEWER or higher); and an approved "
     "role on the company page associated with the account (e.g. LEAD_GEN_FORMS_MANAGER)"
 )

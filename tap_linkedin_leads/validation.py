@@ -20,6 +20,7 @@ from singer_sdk.typing import DEFAULT_JSONSCHEMA_VALIDATOR
 from tap_linkedin_leads.json_input import brief_json
 from tap_linkedin_leads.leads import parse_datetime
 from tap_linkedin_leads.settings import (
+    CREDENTIAL_GROUPS,
     SETTING_NAMES,
     SETTINGS_SCHEMA,
     parse_account_id,
@@ -34,7 +35,8 @@ if t.TYPE_CHECKING:
 __all__ = ["SettingProblem", "semantic_problems", "settings_problems", "summary_line"]
 
 _API_VERSION = re.compile(r"^\d{4}(0[1-9]|1[0-2])$")
-_OAUTH_SETTINGS = ("client_id", "client_secret", "refresh_token")
+#: The refresh-token flow's settings, all needed together.
+_OAUTH_SETTINGS = CREDENTIAL_GROUPS[0]
 _TYPE_WORDS = {
     "array": "a list",
     "boolean": "true or false",
