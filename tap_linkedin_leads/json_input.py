@@ -15,6 +15,7 @@ __all__ = [
     "json_kind",
     "read_json_object",
     "read_json_object_file",
+    "read_text",
 ]
 
 _MAX_SHOWN_CHARS = 80
@@ -61,16 +62,22 @@ def read_json_object(text: str) -> dict[str, t.Any]:
     return value
 
 
+def read_text(file: t.IO[str]) -> str:
+    """All of an open text file, or say that it is not UTF-8 text."""
+    try:
+        return file.read()
+    except UnicodeDecodeError:
+        msg = "is not UTF-8 text"
+        raise UnreadableJsonError(msg) from None
+
+
 def read_json_object_file(path: str) -> dict[str, t.Any]:
     """Read the file at ``path`` as one JSON object, or say why it cannot be."""
     try:
         with open(path, encoding="utf-8") as file:  # noqa: PTH123 - a path string from the CLI
-            text = file.read()
+            text = read_text(file)
     except FileNotFoundError:
         msg = "does not exist"
-        raise UnreadableJsonError(msg) from None
-    except UnicodeDecodeError:
-        msg = "is not UTF-8 text"
         raise UnreadableJsonError(msg) from None
     except OSError as exc:
         msg = f"cannot be read ({exc.strerror})"

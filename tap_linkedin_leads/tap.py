@@ -21,6 +21,7 @@ from tap_linkedin_leads.json_input import (
     UnreadableJsonError,
     read_json_object,
     read_json_object_file,
+    read_text,
 )
 from tap_linkedin_leads.output import ProportionalStateWriter
 from tap_linkedin_leads.progress import RunProgress
@@ -192,15 +193,14 @@ def _checked_input_files(
         if file is None:
             continue
         try:
-            text = file.read()
+            text = read_text(file)
             parsed = read_json_object(text)
-            if option == "catalog":
-                _check_catalog_shape(parsed, file.name)
-        except (UnreadableJsonError, UnicodeDecodeError) as exc:
-            problem = str(exc) if isinstance(exc, UnreadableJsonError) else "is not UTF-8 text"
+        except UnreadableJsonError as exc:
             if option == "state":
-                raise StateError(problem, in_entry=False) from None
-            raise CatalogError(problem, file.name) from None
+                raise StateError(str(exc), in_entry=False) from None
+            raise CatalogError(str(exc), file.name) from None
+        if option == "catalog":
+            _check_catalog_shape(parsed, file.name)
         checked[option] = io.StringIO(text)
     return checked
 
