@@ -399,6 +399,23 @@ def test_a_catalog_that_is_json_but_not_a_catalog_is_named(
     assert server.requests == []
 
 
+@pytest.mark.parametrize("option", ["--state", "--catalog"])
+def test_a_state_or_catalog_file_that_is_not_utf8_text_is_named(
+    tmp_path: Path, sandbox: StartSandbox, data: SandboxData, option: str
+) -> None:
+    server = sandbox(data)
+    path = tmp_path / "input.json"
+    path.write_bytes(b'{"bookmarks": "\xff\xfe"}')
+
+    # Read as UTF-8 whatever the locale, as it is for most users.
+    run = run_cli(
+        tmp_path, _config(server), extra_args=[option, str(path)], env={"PYTHONUTF8": "1"}
+    )
+
+    _assert_one_clear_error(run, f"The {option} file {path} is not UTF-8 text. Fix ")
+    assert server.requests == []
+
+
 # Closed output
 
 
