@@ -54,20 +54,21 @@ class ProportionalStateWriter(MsgSpecWriter):
         self._bytes_since_state = 0
         self._last_state_at = clock()
         self._pending: bytes | None = None
-        self._chunk: list[bytes] = []
-        self._chunk_bytes = 0
+        self._chunk = bytearray()
         self._closed = False
 
     @override
     def write_message(self, message: Message) -> None:
-        line = bytes(self.format_message(message))
+        # The SDK encodes every message into the same buffer: copied once, into the chunk
+        # or, for a STATE, into bytes of its own (it may be held back).
+        encoded = self.format_message(message)
         if not isinstance(message, StateMessage):
-            self._bytes_since_state += len(line)
-            self._chunk.append(line)
-            self._chunk_bytes += len(line)
-            if self._chunk_bytes >= self.CHUNK_BYTES:
+            self._bytes_since_state += len(encoded)
+            self._chunk += encoded
+            if len(self._chunk) >= self.CHUNK_BYTES:
                 self.flush()
             return
+        line = bytes(encoded)
         due = self._bytes_since_state >= self.RECORD_BYTES_PER_STATE_BYTE * len(line)
         overdue = self._clock() - self._last_state_at >= self.MAX_SECONDS_BETWEEN_STATES
         if due or overdue:
@@ -90,9 +91,8 @@ class ProportionalStateWriter(MsgSpecWriter):
             raise OutputClosedError
         try:
             if self._chunk:
-                sys.stdout.buffer.write(b"".join(self._chunk))
+                sys.stdout.buffer.write(self._chunk)
                 self._chunk.clear()
-                self._chunk_bytes = 0
             sys.stdout.flush()
         except BrokenPipeError:
             self._closed = True
@@ -103,7 +103,7 @@ class ProportionalStateWriter(MsgSpecWriter):
         self._pending = None
         self._bytes_since_state = 0
         self._last_state_at = self._clock()
-        self._chunk.append(line)
+        self._chunk += line
         self.flush()
 
 
