@@ -64,3 +64,19 @@ def test_a_held_state_is_written_after_a_minute_or_at_flush() -> None:
     assert held == []
     states = [m["value"]["bookmarks"]["s"]["partitions"] for m in parse_messages(out.getvalue())]
     assert [len(p) for p in states] == [4, 5]
+
+
+def test_each_state_reaches_the_output_after_the_records_it_covers() -> None:
+    # Records are held in a chunk; a STATE written (or flushed at the end) must follow them.
+    with capture_stdout() as out:
+        writer = ProportionalStateWriter(clock=lambda: 0.0)
+        for owner in range(1, 4):
+            writer.write_message(_record(5_000))
+            writer.write_message(_state(owner))
+        writer.write_message(_record(50))
+        writer.write_message(_state(4))  # held back, then written by the flush
+        writer.flush_pending_state()
+
+    messages = parse_messages(out.getvalue())
+    assert [m["type"] for m in messages] == ["RECORD", "STATE"] * 4
+    assert [len(m["value"]["bookmarks"]["s"]["partitions"]) for m in messages[1::2]] == [1, 2, 3, 4]
