@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from experiments import CLIENTS, LOOKBACK_DAYS, ClientResult, SizeResult, StateResult
-from harness import LEADS_STREAM, REPO
+from harness import REPO
 
 if t.TYPE_CHECKING:
     import collections
@@ -301,4 +301,4 @@ def write_doc(markdown: str, path: Path) -> None:
     path.write_text(pattern.sub(lambda _: f"{MARK_START}\n{markdown}{MARK_END}", text))
 
 
-__all__ = ["DOC", "LEADS_STREAM", "machine", "render", "results_json", "write_doc"]
+__all__ = ["DOC", "machine", "render", "results_json", "write_doc"]
