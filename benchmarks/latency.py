@@ -33,14 +33,15 @@ import typing as t
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness import REPO, tap_command
+from report import DOC, write_doc
+
 from tap_linkedin_leads.sandbox import Fault, SandboxData, SandboxServer
 from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
 
 if t.TYPE_CHECKING:
     from collections.abc import Sequence
 
-REPO = Path(__file__).resolve().parent.parent
-DOC = REPO / "docs" / "benchmarks.md"
 BEGIN = "<!-- latency:start -->"
 END = "<!-- latency:end -->"
 
@@ -67,7 +68,7 @@ def run_tap(server: SandboxServer, parallel: int, workdir: Path) -> tuple[float,
     config_path.write_text(json.dumps(config))
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "tap_linkedin_leads", "--config", str(config_path)],
+        tap_command(config_path),
         capture_output=True,
         check=False,
         cwd=REPO,
@@ -150,14 +151,6 @@ def _shown(args: argparse.Namespace) -> list[str]:
     return shown
 
 
-def write_doc(section: str, path: Path = DOC) -> None:
-    """Replace the text between the latency markers of ``docs/benchmarks.md``."""
-    text = path.read_text()
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{BEGIN}\n{section}\n{END}{tail}")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
@@ -184,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     section = render(data, runs, args)
     print(section)
     if args.write:
-        write_doc(section)
+        write_doc(f"{section}\n", DOC, start=BEGIN, end=END)
     return 0
 
 

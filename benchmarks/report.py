@@ -291,14 +291,14 @@ def results_json(results: list[SizeResult]) -> str:
     )
 
 
-def write_doc(markdown: str, path: Path) -> None:
-    """Replace the text between the result markers of ``path``."""
+def write_doc(markdown: str, path: Path, start: str = MARK_START, end: str = MARK_END) -> None:
+    """Replace the text between the ``start`` and ``end`` markers of ``path``."""
     text = path.read_text()
-    pattern = re.compile(re.escape(MARK_START) + ".*?" + re.escape(MARK_END), re.DOTALL)
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
     if not pattern.search(text):
-        msg = f"{path} has no {MARK_START} ... {MARK_END} block"
+        msg = f"{path} has no {start} ... {end} block"
         raise RuntimeError(msg)
-    path.write_text(pattern.sub(lambda _: f"{MARK_START}\n{markdown}{MARK_END}", text))
+    path.write_text(pattern.sub(lambda _: f"{start}\n{markdown}{end}", text))
 
 
 __all__ = ["DOC", "machine", "render", "results_json", "write_doc"]
