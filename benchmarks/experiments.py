@@ -19,6 +19,7 @@ import time
 import typing as t
 from dataclasses import dataclass
 
+from baseline_client import epoch_ms
 from harness import (
     ClientRun,
     Sandbox,
@@ -149,12 +150,11 @@ def measure_size(leads: int, args: argparse.Namespace, workdir: Path) -> SizeRes
         config_path = _write_json(workdir / f"config-{tag}.json", config)
         oracle = MinimalSync(
             data,
-            int(datetime.datetime.fromisoformat(config["start_date"].replace("Z", "+00:00"))
-                .timestamp() * 1000),
+            epoch_ms(config["start_date"]),
             end_ms,
             page_size=PAGE_SIZE,
             lookback_days=LOOKBACK_DAYS,
-        )  # fmt: skip
+        )
         commands = {
             "raw": baseline_command(config_path, "raw"),
             "same output": baseline_command(config_path, "readable"),
