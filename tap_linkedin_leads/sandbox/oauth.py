@@ -117,14 +117,17 @@ class TokenStore:
     def check(self, token: str) -> TokenState:
         """Classify an access token."""
         with self._lock:
-            record = self._access.get(token)
-            if record is None:
-                return "invalid"
-            if record.revoked:
-                return "revoked"
-            if self._clock() >= record.expires_at:
-                return "expired"
-            return "valid"
+            return self._state(self._access.get(token))
+
+    def _state(self, record: _AccessToken | None) -> TokenState:
+        # The caller holds the lock.
+        if record is None:
+            return "invalid"
+        if record.revoked:
+            return "revoked"
+        if self._clock() >= record.expires_at:
+            return "expired"
+        return "valid"
 
     def expire_all(self) -> None:
         """Expire every access token issued so far (new ones are unaffected)."""
@@ -202,9 +205,9 @@ class TokenStore:
         """
         self._require(form, "token")
         self._authenticate_client(form)
-        state = self.check(form["token"])
-        with self._lock:
+        with self._lock:  # One look at the token: its state and fields agree.
             record = self._access.get(form["token"])
+            state = self._state(record)
         if record is None:
             return {"active": False}
         return {
