@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from tap_linkedin_leads.sandbox.data import SandboxData
 from tap_linkedin_leads.sandbox.faults import Fault
-from tap_linkedin_leads.sandbox.options import month_range
+from tap_linkedin_leads.sandbox.options import DEFAULT_SCOPES, SKIPPED_VERSIONS, month_range
 from tap_linkedin_leads.sandbox.server import SandboxServer
 
 if TYPE_CHECKING:
@@ -74,12 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     behaviour.add_argument(
         "--skipped-versions",
-        default="202512",
-        help="months LinkedIn never released a version for, comma-separated (default 202512)",
+        default=",".join(sorted(SKIPPED_VERSIONS)),
+        help="months LinkedIn never released a version for, comma-separated (default %(default)s)",
     )
     behaviour.add_argument(
         "--scopes",
-        default="r_ads,r_marketing_leadgen_automation",
+        default=",".join(DEFAULT_SCOPES),
         help="OAuth scopes granted to tokens, comma-separated (r_ads alone: no leads, 403)",
     )
     behaviour.add_argument("--api-version", help="version to advertise in the tap config")

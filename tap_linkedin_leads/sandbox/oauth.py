@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from tap_linkedin_leads.sandbox import errors
+from tap_linkedin_leads.sandbox.options import DEFAULT_SCOPES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from tap_linkedin_leads.sandbox.errors import JsonDict
 
-SCOPE = "r_ads,r_marketing_leadgen_automation"
 RefreshErrorStyle = Literal["invalid_request", "invalid_grant"]
 TokenState = Literal["valid", "invalid", "expired", "revoked"]
 
@@ -59,7 +59,7 @@ class TokenStore:
         client_secret: str,
         refresh_error_style: RefreshErrorStyle = "invalid_request",
         refresh_token: str | None = None,
-        scope: str = SCOPE,
+        scope: str = ",".join(DEFAULT_SCOPES),
     ) -> None:
         """Create the store and its initial refresh token.
 
