@@ -6,10 +6,10 @@ talks to it over stdin/stdout, one JSON line per answer:
 
 * On start it prints ``{"config": {...tap settings...}, "port": P, "leads": N, ...}``.
 * ``drain`` answers with the requests served since the previous ``drain`` (method, path,
-  raw query, status, endpoint) and the CPU seconds and peak RSS of this process, then
-  forgets those requests. The sandbox's request log is capped (``--log-limit``), so memory
-  stays flat however many runs are served; ``log_full`` says when the cap was reached and
-  the list is therefore incomplete.
+  raw query, status, endpoint, response body bytes) and the CPU seconds and peak RSS of this
+  process, then forgets those requests. The sandbox's request log is capped
+  (``--log-limit``), so memory stays flat however many runs are served; ``log_full`` says
+  when the cap was reached and the list is therefore incomplete.
 * ``quit`` (or end of input) stops the server.
 
 Run by hand::
