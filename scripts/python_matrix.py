@@ -66,9 +66,7 @@ def reports_version(executable: Path, version: str) -> bool:
             timeout=60,
             check=False,
         )
-    except OSError:
-        return False
-    except subprocess.TimeoutExpired:
+    except (OSError, subprocess.TimeoutExpired):
         return False
     return result.returncode == 0 and result.stdout.strip() == version
 
