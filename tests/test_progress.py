@@ -38,8 +38,26 @@ def leads(run: RunProgress) -> StreamProgress:
     return run.stream("lead_form_responses", noun="leads", per_owner=True)
 
 
-def lines(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == LOGGER]
+class Log:
+    """What the progress logger said at INFO and above, and nothing of other loggers."""
+
+    def __init__(self, caplog: pytest.LogCaptureFixture) -> None:
+        caplog.set_level(logging.INFO, logger=LOGGER)
+        self._caplog = caplog
+
+    def records(self) -> list[logging.LogRecord]:
+        return [r for r in self._caplog.records if r.name == LOGGER]
+
+    def lines(self) -> list[str]:
+        return [r.getMessage() for r in self.records()]
+
+    def clear(self) -> None:
+        self._caplog.clear()
+
+
+@pytest.fixture
+def log(caplog: pytest.LogCaptureFixture) -> Log:
+    return Log(caplog)
 
 
 def page(start: int, count: int, total: int | None) -> Paging:
@@ -47,9 +65,8 @@ def page(start: int, count: int, total: int | None) -> Paging:
 
 
 def test_a_long_owner_beats_every_30_seconds_with_paging_total_estimates(
-    run: RunProgress, leads: StreamProgress, clock: Clock, caplog: pytest.LogCaptureFixture
+    run: RunProgress, leads: StreamProgress, clock: Clock, log: Log
 ) -> None:
-    caplog.set_level(logging.INFO, logger=LOGGER)
     leads.plan(["ad account 1", "ad account 2", "ad account 3"])
     leads.start_owner("ad account 1")
     # 97 pages of 1,000 would be read; one page every 10 s.
@@ -57,7 +74,7 @@ def test_a_long_owner_beats_every_30_seconds_with_paging_total_estimates(
         clock.now += 10
         leads.page_read(1000, page((number - 1) * 1000, 1000, 96_500))
 
-    assert lines(caplog) == [
+    assert log.lines() == [
         f"lead_form_responses: ad account 1 (1 of 3) still running after {after}: "
         f"page {number} of about 97, {number},000 of about 96,500 leads read."
         for number, after in (
@@ -70,43 +87,45 @@ def test_a_long_owner_beats_every_30_seconds_with_paging_total_estimates(
 
 
 def test_the_heartbeat_stays_at_one_line_per_30_seconds_across_owners(
-    run: RunProgress, leads: StreamProgress, clock: Clock, caplog: pytest.LogCaptureFixture
+    run: RunProgress, leads: StreamProgress, clock: Clock, log: Log
 ) -> None:
-    caplog.set_level(logging.INFO, logger=LOGGER)
     forms = run.stream("lead_forms", noun="lead forms")
     leads.start_owner("ad account 1")
     clock.now += 31
     leads.page_read(10, page(0, 10, 100))
+    first = (
+        "lead_form_responses: ad account 1 (1) still running after 31.0 s: page 1 of about 10, "
+        "10 of about 100 leads read."
+    )
     # Another stream's long owner, 29 s after that line: too soon for a second one.
     forms.start_owner("ad account 1")
     clock.now += 29
     forms.page_read(10, page(0, 10, 500))
-    assert len(lines(caplog)) == 1
+    assert log.lines() == [first]
     clock.now += 1
     forms.page_read(10, page(10, 10, 500))
-    assert lines(caplog)[1] == (
+    assert log.lines() == [
+        first,
         "lead_forms: ad account 1 (1) still running after 30.0 s: page 2 of about 50, "
-        "20 of about 500 lead forms read."
-    )
+        "20 of about 500 lead forms read.",
+    ]
 
 
-def test_a_short_owner_never_beats(
-    leads: StreamProgress, clock: Clock, caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.INFO, logger=LOGGER)
+def test_a_short_owner_never_beats(leads: StreamProgress, clock: Clock, log: Log) -> None:
     for owner in range(5):
         leads.start_owner(f"ad account {owner}")
         clock.now += 29
         leads.page_read(3, page(0, 10, 3))
         leads.finish_owner(("2026-01-01", "2026-01-01"))
 
-    assert not any("still running" in line for line in lines(caplog))
+    said = log.lines()
+    assert len(said) == 5
+    assert all(" done: " in line and "still running" not in line for line in said), said
 
 
 def test_the_estimate_adds_up_windows_and_passes_and_says_so_without_a_total(
-    leads: StreamProgress, clock: Clock, caplog: pytest.LogCaptureFixture
+    leads: StreamProgress, clock: Clock, log: Log
 ) -> None:
-    caplog.set_level(logging.INFO, logger=LOGGER)
     leads.start_owner("organization 7, EVENT leads")
     # A first window of 25 leads in 3 pages, then a second window from offset 0 again.
     for start, elements in ((0, 10), (10, 10), (20, 5)):
@@ -116,7 +135,7 @@ def test_the_estimate_adds_up_windows_and_passes_and_says_so_without_a_total(
     clock.now += 30
     leads.page_read(7, Paging(start=10, count=10, total=None))
 
-    assert lines(caplog) == [
+    assert log.lines() == [
         "lead_form_responses: organization 7, EVENT leads (1) still running after 30.0 s: "
         "page 4 of about 7, 35 of about 65 leads read.",
         "lead_form_responses: organization 7, EVENT leads (1) still running after 1 min 00 s: "
@@ -125,9 +144,8 @@ def test_the_estimate_adds_up_windows_and_passes_and_says_so_without_a_total(
 
 
 def test_owner_lines_name_position_counts_time_and_bookmark(
-    leads: StreamProgress, clock: Clock, caplog: pytest.LogCaptureFixture
+    leads: StreamProgress, clock: Clock, log: Log
 ) -> None:
-    caplog.set_level(logging.INFO, logger=LOGGER)
     leads.plan(["ad account 1", "ad account 2", "organization 7, EVENT leads"])
     leads.start_owner("ad account 1")
     for _ in range(3):
@@ -143,7 +161,7 @@ def test_owner_lines_name_position_counts_time_and_bookmark(
     clock.now += 75
     leads.finish_owner(("2026-01-01T00:00:00.000+00:00", "2026-01-01T00:00:00.000+00:00"))
 
-    assert lines(caplog) == [
+    assert log.lines() == [
         "lead_form_responses: ad account 1 (1 of 3) done: 3 leads emitted from 1 page in "
         "4.2 s; bookmark now 2026-01-02T00:00:00.000+00:00.",
         "lead_form_responses: ad account 2 (2 of 3) skipped (access denied) after 0.0 s; its "
@@ -154,9 +172,8 @@ def test_owner_lines_name_position_counts_time_and_bookmark(
 
 
 def test_the_summary_of_a_finished_run_counts_records_owners_calls_retries_and_429s(
-    run: RunProgress, leads: StreamProgress, clock: Clock, caplog: pytest.LogCaptureFixture
+    run: RunProgress, leads: StreamProgress, clock: Clock, log: Log
 ) -> None:
-    caplog.set_level(logging.INFO, logger=LOGGER)
     accounts = run.stream("ad_accounts", noun="ad accounts")
     run.start()
     accounts.record_emitted()
@@ -173,11 +190,11 @@ def test_the_summary_of_a_finished_run_counts_records_owners_calls_retries_and_4
     run.count_rate_limited()
     run.count_retry()
     clock.now += 3725
-    caplog.clear()
+    log.clear()
 
     run.log_summary(None)
 
-    [record] = [r for r in caplog.records if r.name == LOGGER]
+    [record] = log.records()
     assert record.levelno == logging.INFO
     assert record.getMessage() == (
         "Run finished in 1 h 02 min: records lead_form_responses 2 from 2 owners (1 skipped: "
@@ -187,20 +204,19 @@ def test_the_summary_of_a_finished_run_counts_records_owners_calls_retries_and_4
 
 
 def test_the_summary_of_an_incomplete_run_names_the_owners_the_next_run_resumes(
-    run: RunProgress, leads: StreamProgress, caplog: pytest.LogCaptureFixture
+    run: RunProgress, leads: StreamProgress, log: Log
 ) -> None:
-    caplog.set_level(logging.INFO, logger=LOGGER)
     owners = [f"ad account {n}" for n in range(1, 15)]
     leads.plan(owners)
     leads.start_owner("ad account 1")
     leads.finish_owner((None, None))
     leads.start_owner("ad account 2")
     leads.record_emitted()
-    caplog.clear()
+    log.clear()
 
     run.log_summary(how_it_ended(DailyLimitError("leadFormResponses")))
 
-    [record] = [r for r in caplog.records if r.name == LOGGER]
+    [record] = log.records()
     assert record.levelno == logging.WARNING
     assert record.getMessage() == (
         "Run stopped at LinkedIn's daily API limit after 0.0 s: records lead_form_responses 1 "
@@ -212,14 +228,13 @@ def test_the_summary_of_an_incomplete_run_names_the_owners_the_next_run_resumes(
 
 
 def test_a_run_that_stops_before_its_owners_are_known_starts_again_from_the_state(
-    run: RunProgress, caplog: pytest.LogCaptureFixture
+    run: RunProgress, log: Log
 ) -> None:
-    caplog.set_level(logging.INFO, logger=LOGGER)
     run.stream("lead_form_responses", noun="leads", per_owner=True)
 
     run.log_summary(how_it_ended(RetriesExhaustedError("LinkedIn did not answer")))
 
-    assert lines(caplog) == [
+    assert log.lines() == [
         "Run stopped by an error after 0.0 s: records none; 0 calls with "
         "0 retries and 0 answered 429. The next run starts again from the last STATE."
     ]
