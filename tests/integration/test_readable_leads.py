@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import json
+import time
 import typing as t
 from dataclasses import dataclass
 
@@ -11,8 +12,8 @@ import pytest
 
 from tap_linkedin_leads.answers import contact_key
 from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
-from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
-from tests.integration.conftest import run_cli
+from tap_linkedin_leads.sandbox.oracle import MinimalSync, expected_lead_ids
+from tests.integration.conftest import iso_to_ms, run_cli
 
 if t.TYPE_CHECKING:
     from pathlib import Path
@@ -71,6 +72,18 @@ def _older_versions_by_lead(
     return leads
 
 
+def _older_versions(data: SandboxData, config: dict[str, t.Any]) -> set[tuple[int, int]]:
+    """The sandbox oracle's (form, version) pairs a run with ``config`` must read by lead."""
+    sync = MinimalSync(
+        data,
+        iso_to_ms(config["start_date"]),
+        int(time.time() * 1000),  # no `end_date`: the run's start
+        organization_ids=config.get("organization_ids", ()),
+        test_leads=config.get("test_leads", "exclude"),
+    )
+    return sync.older_versions()
+
+
 def _form_version(lead: dict[str, t.Any]) -> tuple[int, int]:
     inner = lead["versionedLeadGenFormUrn"].split("leadGenForm:")[1].rstrip(")")
     form_id, version = inner.split(",")
@@ -80,6 +93,7 @@ def _form_version(lead: dict[str, t.Any]) -> tuple[int, int]:
 @dataclass
 class Synced:
     data: SandboxData
+    config: dict[str, t.Any]
     records: list[dict[str, t.Any]]
     requests: list[RecordedRequest]
     stderr: str
@@ -97,7 +111,7 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Synced:
         run = run_cli(tmp_path_factory.mktemp("readable"), config)
         requests = server.requests
     assert run.returncode == 0, run.stderr[-2000:]
-    return Synced(data, run.records("lead_form_responses"), requests, run.stderr)
+    return Synced(data, config, run.records("lead_form_responses"), requests, run.stderr)
 
 
 def test_every_answer_is_labelled_from_the_version_it_was_submitted_on(synced: Synced) -> None:
@@ -137,6 +151,7 @@ def test_lead_pages_carry_no_projection_and_each_older_version_is_read_once(
     assert pages
     assert all("fields" not in r.query and "form:" not in r.raw_query for r in pages)
     older = _older_versions_by_lead(synced.data, synced.records)
+    assert set(older) == _older_versions(synced.data, synced.config)
     # One read per older version, by the id of a lead on it, asking for its form only.
     read_ids = [r.path.rsplit("/", 1)[1] for r in reads]
     assert len(read_ids) == len(older)
@@ -194,7 +209,9 @@ def test_a_version_linkedin_refuses_is_labelled_from_the_latest_with_one_warning
     server = sandbox(data, **options)
     refused = set(options.get("lead_get_refused_versions") or older)
 
-    run = run_cli(tmp_path, server.tap_config())
+    config = server.tap_config()
+
+    run = run_cli(tmp_path, config)
 
     assert run.returncode == 0, run.stderr[-2000:]
     records = run.records("lead_form_responses")
@@ -213,6 +230,7 @@ def test_a_version_linkedin_refuses_is_labelled_from_the_latest_with_one_warning
     # One read per older version seen, never one per lead, and one warning per refused one.
     reads = [r for r in server.requests if r.endpoint == "leadFormResponses" and "q" not in r.query]
     seen_older = {_form_version(truth[r["id"]]) for r in records} & older
+    assert seen_older == _older_versions(data, config)
     assert len(reads) == len(seen_older)
     for form_id, version in seen_refused:
         assert (
