@@ -11,6 +11,7 @@ import typing as t
 from dataclasses import dataclass, field
 
 from tap_linkedin_leads.answers import contact_key
+from tap_linkedin_leads.payload import dig, json_int
 
 __all__ = [
     "CompiledForm",
@@ -49,14 +50,6 @@ def _locale_key(locale: object) -> str | None:
     return language if isinstance(language, str) else None
 
 
-def _mapping(value: object) -> dict[str, t.Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 @dataclass(frozen=True)
 class CompiledQuestion:
     """What an answer needs from its question."""
@@ -86,20 +79,17 @@ class CompiledForm:
     def compile(cls, form: t.Mapping[str, t.Any], version: int | None = None) -> CompiledForm:
         """Build the lookups from a ``leadForms`` element (or an embedded ``form``)."""
         locale = _locale_key(form.get("creationLocale"))
-        content = _mapping(form.get("content"))
+        content = form.get("content")
         questions: dict[int, CompiledQuestion] = {}
-        for question in content.get("questions") or []:
-            if not isinstance(question, dict) or _int(question.get("questionId")) is None:
+        for question in dig(content, "questions") or []:
+            if not isinstance(question, dict) or json_int(question.get("questionId")) is None:
                 continue
-            details = question.get("questionDetails") or {}
-            choice = (
-                details.get("multipleChoiceQuestionDetails") if isinstance(details, dict) else None
-            )
-            options = {}
-            if isinstance(choice, dict):
-                for option in choice.get("options") or []:
-                    if isinstance(option, dict) and _int(option.get("id")) is not None:
-                        options[option["id"]] = localized_text(option.get("text"), locale)
+            choices = dig(question, "questionDetails", "multipleChoiceQuestionDetails", "options")
+            options = {
+                option["id"]: localized_text(option.get("text"), locale)
+                for option in choices or []
+                if isinstance(option, dict) and json_int(option.get("id")) is not None
+            }
             predefined = question.get("predefinedField")
             questions[question["questionId"]] = CompiledQuestion(
                 question_id=question["questionId"],
@@ -109,11 +99,10 @@ class CompiledForm:
                 options=options,
                 contact_key=contact_key(predefined) if isinstance(predefined, str) else None,
             )
-        legal = _mapping(content.get("legalInfo"))
         consents = {
             consent["id"]: localized_text(consent.get("consent"), locale)
-            for consent in legal.get("consents") or []
-            if isinstance(consent, dict) and _int(consent.get("id")) is not None
+            for consent in dig(content, "legalInfo", "consents") or []
+            if isinstance(consent, dict) and json_int(consent.get("id")) is not None
         }
         hidden = [
             {"name": item.get("name"), "value": item.get("value")}
@@ -122,7 +111,7 @@ class CompiledForm:
         ]
         return cls(
             form_id=int(form.get("id") or 0),
-            version=version if version is not None else _int(form.get("versionId")),
+            version=version if version is not None else json_int(form.get("versionId")),
             name=form.get("name") if isinstance(form.get("name"), str) else None,
             questions=questions,
             consents=consents,

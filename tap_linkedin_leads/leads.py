@@ -11,6 +11,7 @@ import typing as t
 
 import pendulum
 
+from tap_linkedin_leads.payload import dig, json_int
 from tap_linkedin_leads.restli import parse_urn_id
 
 __all__ = [
@@ -117,15 +118,6 @@ def owner_ids(owner: object) -> tuple[int | None, int | None]:
     return _account_id(owner.get("sponsoredAccount")), _organization_id(owner.get("organization"))
 
 
-def _nested(record: t.Mapping[str, t.Any], *path: str) -> t.Any:
-    value: t.Any = record
-    for key in path:
-        if type(value) is not dict:
-            return None
-        value = value.get(key)
-    return value
-
-
 #: How LinkedIn's lead notifications and the Conversions API name a lead.
 LEAD_URN_PREFIX = "urn:li:leadGenFormResponse:"
 
@@ -137,11 +129,11 @@ def derive_lead_fields(record: dict[str, t.Any]) -> dict[str, t.Any]:
     """
     lead_id = record.get("id")
     record["lead_urn"] = f"{LEAD_URN_PREFIX}{lead_id}" if isinstance(lead_id, str) else None
-    submitted = record.get("submittedAt")
-    record["submitted_at"] = format_submitted_at(submitted) if type(submitted) is int else None
+    submitted = json_int(record.get("submittedAt"))
+    record["submitted_at"] = format_submitted_at(submitted) if submitted is not None else None
     record["account_id"], record["organization_id"] = owner_ids(record.get("owner"))
     record["campaign_id"] = _campaign_id(
-        _nested(record, "leadMetadata", "sponsoredLeadMetadata", "campaign")
+        dig(record, "leadMetadata", "sponsoredLeadMetadata", "campaign")
     )
-    record["creative_id"] = _creative_id(_nested(record, "associatedEntity", "associatedCreative"))
+    record["creative_id"] = _creative_id(dig(record, "associatedEntity", "associatedCreative"))
     return record

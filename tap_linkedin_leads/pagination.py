@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from singer_sdk.pagination import BaseAPIPaginator
 
-from tap_linkedin_leads.payload import payload_of
+from tap_linkedin_leads.payload import dig, json_int, payload_of
 
 if t.TYPE_CHECKING:
     import requests
@@ -22,7 +22,7 @@ __all__ = ["CursorPaginator", "OffsetPaginator", "Paging", "read_paging"]
 
 
 def _elements(payload: t.Any) -> list[t.Any]:
-    elements = payload.get("elements") if isinstance(payload, dict) else None
+    elements = dig(payload, "elements")
     return elements if isinstance(elements, list) else []
 
 
@@ -35,15 +35,14 @@ class Paging:
     total: int | None
 
 
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def read_paging(payload: t.Any) -> Paging:
     """The ``paging`` block of an offset finder's answer."""
-    paging = payload.get("paging") if isinstance(payload, dict) else None
-    paging = paging if isinstance(paging, dict) else {}
-    return Paging(_int(paging.get("start")), _int(paging.get("count")), _int(paging.get("total")))
+    paging = dig(payload, "paging")
+    return Paging(
+        json_int(dig(paging, "start")),
+        json_int(dig(paging, "count")),
+        json_int(dig(paging, "total")),
+    )
 
 
 class OffsetPaginator(BaseAPIPaginator[int]):
@@ -106,9 +105,7 @@ class CursorPaginator(BaseAPIPaginator[t.Optional[str]]):  # noqa: UP045 - runti
 
     def get_next(self, response: requests.Response) -> str | None:
         """The next page token, or ``None`` on the last page."""
-        payload = payload_of(response)
-        metadata = payload.get("metadata") if isinstance(payload, dict) else None
-        token = metadata.get("nextPageToken") if isinstance(metadata, dict) else None
+        token = dig(payload_of(response), "metadata", "nextPageToken")
         return token if isinstance(token, str) and token else None
 
     def continue_if_empty(self, response: requests.Response) -> bool:

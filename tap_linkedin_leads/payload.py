@@ -1,8 +1,9 @@
-"""JSON bodies, parsed once per response.
+"""JSON bodies, parsed once per response, and reading values out of them safely.
 
 The body is parsed while the response is validated (inside the retry loop, so a truncated
 200 body is retried like a dropped connection) and reused by the paginator and the record
-parser instead of being decoded again for each.
+parser instead of being decoded again for each. LinkedIn's answers may lack a level or
+carry an odd type anywhere, so values are read with :func:`dig` and :func:`json_int`.
 """
 
 from __future__ import annotations
@@ -20,10 +21,24 @@ if t.TYPE_CHECKING:
 
     import requests
 
-__all__ = ["UnreadableBodyError", "parse_payload", "payload_of"]
+__all__ = ["UnreadableBodyError", "dig", "json_int", "parse_payload", "payload_of"]
 
 _decode = msgspec.json.Decoder().decode
 _PAYLOADS: weakref.WeakKeyDictionary[requests.Response, t.Any] = weakref.WeakKeyDictionary()
+
+
+def json_int(value: object) -> int | None:
+    """``value`` if it is a JSON integer (``true`` is no number), else ``None``."""
+    return value if type(value) is int else None
+
+
+def dig(value: object, *keys: str) -> t.Any:
+    """``value[k1][k2]...``, or ``None`` where a level is missing or not an object."""
+    for key in keys:
+        if type(value) is not dict:
+            return None
+        value = value.get(key)
+    return value
 
 
 class UnreadableBodyError(ValueError):
