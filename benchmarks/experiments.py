@@ -5,7 +5,7 @@ their order rotating from one repetition to the next (raw, same output, tap; the
 output, tap, raw; ...), so a slower or busier moment of a shared machine does not always
 fall on the same client. Each figure is the median over the repetitions, and the ratios
 compare those medians. What each client must ask for comes from the sandbox's oracle
-(:mod:`tap_linkedin_leads.sandbox.oracle`), computed from the data set.
+(:mod:`linkedin_sandbox.oracle`), computed from the data set.
 """
 
 from __future__ import annotations
@@ -28,9 +28,8 @@ from harness import (
     run_client,
     tap_command,
 )
-
-from tap_linkedin_leads.sandbox import SandboxData
-from tap_linkedin_leads.sandbox.oracle import MinimalSync
+from linkedin_sandbox import SandboxData
+from linkedin_sandbox.oracle import MinimalSync
 
 if t.TYPE_CHECKING:
     import argparse

@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
-
-from tap_linkedin_leads.sandbox.oracle import request_label
+from linkedin_sandbox.oracle import request_label
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -232,7 +231,7 @@ class ClientRun:
 
     @property
     def calls(self) -> collections.Counter[str]:
-        """Requests by label (:func:`tap_linkedin_leads.sandbox.oracle.request_label`)."""
+        """Requests by label (:func:`linkedin_sandbox.oracle.request_label`)."""
         counts: collections.Counter[str] = collections.Counter()
         for method, _path, raw_query, status, endpoint, _size in self.requests:
             counts[request_label(method, endpoint, raw_query)] += 1

@@ -34,10 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import REPO, tap_command
+from linkedin_sandbox import Fault, SandboxData, SandboxServer
+from linkedin_sandbox.oracle import expected_lead_ids
 from report import DOC, write_doc
-
-from tap_linkedin_leads.sandbox import Fault, SandboxData, SandboxServer
-from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
 
 if t.TYPE_CHECKING:
     from collections.abc import Sequence

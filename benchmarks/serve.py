@@ -26,7 +26,7 @@ import resource
 import sys
 import typing as t
 
-from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
+from linkedin_sandbox import SandboxData, SandboxServer
 
 if t.TYPE_CHECKING:
     from collections.abc import Sequence

@@ -3,10 +3,11 @@
 #
 #   bash scripts/demo.sh
 #
-# 1. Creates .cache/demo/venv with Meltano (installed with uv, which it installs first).
+# 1. Creates .cache/demo/venv with Meltano (installed with uv, which it installs first) and
+#    the sandbox (sandbox/, its own distribution, editable): the tap does not ship it.
 # 2. Installs the tap (this checkout, editable) and target-duckdb into Meltano's .meltano/.
-# 3. Starts the local LinkedIn API stand-in (tap-linkedin-leads-sandbox) on 127.0.0.1 in the
-#    background; it is stopped however the script ends.
+# 3. Starts the local LinkedIn API stand-in (tap-linkedin-leads-sandbox, from that venv) on
+#    127.0.0.1 in the background; it is stopped however the script ends.
 # 4. Runs `meltano --environment sandbox run tap-linkedin-leads target-duckdb`.
 # 5. Prints what landed in output/linkedin_leads.duckdb, which stays there for you to query.
 #
@@ -120,6 +121,12 @@ if [ ! -x "$demo_venv/bin/meltano" ] || [ "$(cat "$demo_venv/.demo-stamp" 2>/dev
   printf '%s\n' "$stamp" >"$demo_venv/.demo-stamp"
 fi
 meltano=$demo_venv/bin/meltano
+sandbox=$demo_venv/bin/tap-linkedin-leads-sandbox
+if [ ! -x "$sandbox" ]; then
+  say "Installing the sandbox (sandbox/) into .cache/demo/venv"
+  run "$logs/setup.log" "$demo_venv/bin/uv" pip install --quiet \
+    --python "$demo_venv/bin/python" -e "$root/sandbox"
+fi
 
 # --- 2. The tap and target-duckdb, as Meltano plugins (again when meltano.yml or the tap's
 #        dependencies change; the tap itself is installed editable, so code changes need
@@ -133,7 +140,7 @@ for name in ("meltano.yml", "pyproject.toml"):
 print(digest.hexdigest())
 PY
 )
-if [ ! -x "$tap_venv/bin/tap-linkedin-leads-sandbox" ] || [ ! -x "$duckdb_venv/bin/target-duckdb" ] \
+if [ ! -x "$tap_venv/bin/tap-linkedin-leads" ] || [ ! -x "$duckdb_venv/bin/target-duckdb" ] \
   || [ "$(cat "$root/.meltano/.demo-stamp" 2>/dev/null)" != "$plugins_stamp" ]; then
   say "Installing the tap and target-duckdb into .meltano/"
   run "$logs/meltano-install.log" "$meltano" --environment sandbox install \
@@ -191,7 +198,7 @@ fi
 
 
 sandbox_log=$logs/sandbox.log
-"$tap_venv/bin/tap-linkedin-leads-sandbox" --port "$port" --refresh-token sandbox-refresh-token \
+"$sandbox" --port "$port" --refresh-token sandbox-refresh-token \
   --extra-leads "$extra_leads" </dev/null >"$sandbox_log" 2>&1 &
 sandbox_pid=$!
 for _ in $(seq 1 300); do

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 DISTRIBUTION = "tap-linkedin-leads"
 SECONDARY_VENVS = ROOT / ".venvs"
+#: What each venv gets, as test.sh installs it: the tap with its test and lint extras, and the
+#: sandbox, its own distribution (sandbox/pyproject.toml), which the tests serve LinkedIn from.
+INSTALL = ("-e", ".[dev]", "-e", "./sandbox")
 REPORTS = ROOT / ".cache" / "python-matrix"
 #: What the non-primary versions run: everything but the end-to-end tests and the linters.
 SECONDARY_SELECTION = ("-m", "not e2e", "--ignore=tests/test_code_quality.py")
@@ -204,9 +207,9 @@ def prepare_venv(version: str, interpreter: Path) -> Path:
         )
         subprocess.run(create, check=True, env=env, timeout=600)  # noqa: S603
     install = (
-        [uv, "pip", "install", "--quiet", "--python", str(python), "-e", ".[dev]"]
+        [uv, "pip", "install", "--quiet", "--python", str(python), *INSTALL]
         if uv
-        else [str(python), "-m", "pip", "install", "--quiet", "-e", ".[dev]"]
+        else [str(python), "-m", "pip", "install", "--quiet", *INSTALL]
     )
     subprocess.run(install, check=True, cwd=ROOT, env=env, timeout=1800)  # noqa: S603
     return python

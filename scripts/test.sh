@@ -23,11 +23,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # uv installs the dependencies in seconds; plain pip is the fallback.
 if .venv/bin/python -m pip install --quiet --disable-pip-version-check 'uv>=0.8.14' 2>/dev/null \
-  && .venv/bin/uv pip install --quiet --python .venv/bin/python -e '.[dev]'; then
+  && .venv/bin/uv pip install --quiet --python .venv/bin/python -e '.[dev]' -e ./sandbox; then
   :
 else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' -e ./sandbox
 fi
 if [ "${1:-}" = "--one-python" ]; then
   shift

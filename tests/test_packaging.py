@@ -1,5 +1,6 @@
 """Release packaging: one version, a changelog entry for it, and an sdist and a wheel that PyPI
-accepts, the wheel holding the tap and nothing from tests, benchmarks or scripts."""
+accepts, the wheel holding the tap and nothing from tests, benchmarks, scripts or the sandbox; the
+sandbox is a distribution of its own (sandbox/pyproject.toml) with the sandbox's console script."""
 
 from __future__ import annotations
 
@@ -47,6 +48,31 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     (wheel,) = out.glob("*.whl")
     (sdist,) = out.glob("*.tar.gz")
     return {"wheel": wheel, "sdist": sdist}
+
+
+@pytest.fixture(scope="module")
+def sandbox_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel of the sandbox's own distribution, built from ``sandbox/``."""
+    out = tmp_path_factory.mktemp("sandbox-dist")
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--wheel", "--outdir", str(out),
+         str(ROOT / "sandbox")],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    (wheel,) = out.glob("*.whl")
+    return wheel
+
+
+def _entry_points(wheel: zipfile.ZipFile, dist_info: str) -> dict[str, str]:
+    """``console_scripts`` of a wheel: script name -> ``module:object``."""
+    text = wheel.read(f"{dist_info}/entry_points.txt").decode()
+    scripts = text.split("[console_scripts]", 1)[1].split("\n[", 1)[0]
+    return dict(
+        (part.strip() for part in line.split("=", 1))
+        for line in scripts.splitlines()
+        if "=" in line
+    )
 
 
 def test_the_version_is_written_once_in_pyproject() -> None:
@@ -102,6 +128,37 @@ def test_the_wheel_holds_the_tap_and_nothing_else(dists: dict[str, Path]) -> Non
     }
     assert packaged == source
     assert f"{dist_info}/licenses/LICENSE" in names
+    assert not [n for n in names if "sandbox" in n], "the sandbox is its own distribution"
+
+
+def test_the_wheel_has_the_tap_script_only_and_needs_no_sandbox(dists: dict[str, Path]) -> None:
+    dist_info = f"tap_linkedin_leads-{_pyproject_version()}.dist-info"
+    with zipfile.ZipFile(dists["wheel"]) as wheel:
+        scripts = _entry_points(wheel, dist_info)
+        meta = email.parser.Parser().parsestr(wheel.read(f"{dist_info}/METADATA").decode())
+    assert scripts == {"tap-linkedin-leads": "tap_linkedin_leads.tap:TapLinkedInLeads.cli"}
+    requirements = meta.get_all("Requires-Dist") or []
+    assert requirements, "the wheel lists its dependencies"
+    assert not [r for r in requirements if "sandbox" in r or "@" in r], requirements
+
+
+def test_the_sandbox_wheel_holds_the_sandbox_and_its_script(sandbox_wheel: Path) -> None:
+    with zipfile.ZipFile(sandbox_wheel) as wheel:
+        names = wheel.namelist()
+        (dist_info,) = {n.split("/", 1)[0] for n in names if ".dist-info/" in n}
+        scripts = _entry_points(wheel, dist_info)
+        meta = email.parser.Parser().parsestr(wheel.read(f"{dist_info}/METADATA").decode())
+    assert meta["Name"] == "tap-linkedin-leads-sandbox"
+    assert meta.get_all("Requires-Dist") is None, "the sandbox is standard library only"
+    assert scripts == {"tap-linkedin-leads-sandbox": "linkedin_sandbox.cli:main"}
+    assert {name.split("/", 1)[0] for name in names} == {"linkedin_sandbox", dist_info}
+    package = ROOT / "sandbox" / "linkedin_sandbox"
+    source = {
+        path.relative_to(package.parent).as_posix()
+        for path in package.rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert {n for n in names if n.startswith("linkedin_sandbox/")} == source
 
 
 def test_the_wheel_metadata_is_the_release(dists: dict[str, Path]) -> None:

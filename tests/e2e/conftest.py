@@ -7,8 +7,8 @@ import re
 import typing as t
 
 import pytest
+from linkedin_sandbox.oracle import expected_lead_ids
 
-from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
 from tests.e2e.postgres import Postgres, running_postgres
 from tests.e2e.tools import MELTANO_REQUIREMENT, pip_requirements, tool_venv
 from tests.integration.conftest import sandbox
@@ -17,7 +17,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from tap_linkedin_leads.sandbox import SandboxData
+    from linkedin_sandbox import SandboxData
 
 __all__ = ["sandbox"]  # the integration tests' sandbox fixture, shared
 

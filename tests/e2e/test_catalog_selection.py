@@ -6,8 +6,8 @@ import json
 import typing as t
 
 import pytest
+from linkedin_sandbox import SandboxData
 
-from tap_linkedin_leads.sandbox import SandboxData
 from tests.e2e.conftest import expected_leads
 from tests.e2e.tools import load_file, write_json
 from tests.integration.conftest import run_cli

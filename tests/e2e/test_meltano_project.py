@@ -14,8 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from linkedin_sandbox import SandboxData
 
-from tap_linkedin_leads.sandbox import SandboxData
 from tests.e2e.conftest import expected_leads
 from tests.e2e.tools import REPO, environment_config, meltano_env, tail
 

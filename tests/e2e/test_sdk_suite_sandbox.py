@@ -10,9 +10,9 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+from linkedin_sandbox import SandboxData, SandboxServer
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
-from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
 from tap_linkedin_leads.tap import TapLinkedInLeads
 
 if t.TYPE_CHECKING:

@@ -6,8 +6,8 @@ import typing as t
 from datetime import datetime, timedelta
 
 import pytest
+from linkedin_sandbox import SandboxData
 
-from tap_linkedin_leads.sandbox import SandboxData
 from tests.e2e.conftest import expected_leads
 from tests.e2e.tools import pipe, tap_command, write_json
 

@@ -11,8 +11,7 @@ import typing as t
 from dataclasses import dataclass
 
 import pytest
-
-from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
+from linkedin_sandbox import SandboxData, SandboxServer
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -6,16 +6,16 @@ import datetime
 import threading
 import typing as t
 
-from tap_linkedin_leads.sandbox import Fault, SandboxData
-from tap_linkedin_leads.sandbox.options import LIVE_VERSIONS_2026_12, month_range
-from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
+from linkedin_sandbox import Fault, SandboxData
+from linkedin_sandbox.options import LIVE_VERSIONS_2026_12, month_range
+from linkedin_sandbox.oracle import expected_lead_ids
+
 from tap_linkedin_leads.tap import TapLinkedInLeads
 from tests.conftest import run_tap
 
 if t.TYPE_CHECKING:
     import requests
-
-    from tap_linkedin_leads.sandbox import SandboxServer
+    from linkedin_sandbox import SandboxServer
 
 DEC_4_2026 = datetime.datetime(2026, 12, 4, 8, tzinfo=datetime.timezone.utc)
 

@@ -13,15 +13,15 @@ import sys
 import typing as t
 
 import pytest
+from linkedin_sandbox import Fault, SandboxData
 
-from tap_linkedin_leads.sandbox import Fault, SandboxData
 from tests.integration.conftest import CliRun, run_cli
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from tap_linkedin_leads.sandbox import SandboxServer
+    from linkedin_sandbox import SandboxServer
 
     StartSandbox = Callable[..., SandboxServer]
 

@@ -19,10 +19,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jsonschema
 import pytest
+from linkedin_sandbox import SandboxData, SandboxServer
+from linkedin_sandbox.oracle import expected_lead_ids
 
 from tap_linkedin_leads.leads import format_submitted_at
-from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
-from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
 from tests.integration.conftest import CliRun, run_cli
 
 if t.TYPE_CHECKING:

@@ -4,7 +4,7 @@ LinkedIn's daily limits count calls, so the number of calls is part of the tap's
 one call per page per owner (and lead type), forms read once per owner, one lead read by id
 per older form version the leads name (never one per lead), and an incremental run with no
 new leads asks once per owner and lead type. The expected numbers come from the sandbox's
-oracle (:mod:`tap_linkedin_leads.sandbox.oracle`), computed from the data set, not copied
+oracle (:mod:`linkedin_sandbox.oracle`), computed from the data set, not copied
 from a run.
 """
 
@@ -14,15 +14,16 @@ import datetime
 import json
 import typing as t
 
-from tap_linkedin_leads.sandbox import SandboxData
-from tap_linkedin_leads.sandbox.oracle import MinimalSync, count_requests
+from linkedin_sandbox import SandboxData
+from linkedin_sandbox.oracle import MinimalSync, count_requests
+
 from tests.integration.conftest import iso_to_ms, run_cli
 
 if t.TYPE_CHECKING:
     import collections
     from pathlib import Path
 
-    from tap_linkedin_leads.sandbox import SandboxServer
+    from linkedin_sandbox import SandboxServer
 
 PAGE_SIZE = 7
 LOOKBACK_DAYS = 1

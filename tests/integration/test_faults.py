@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from linkedin_sandbox import Fault, RecordedRequest, SandboxData, SandboxServer
+from linkedin_sandbox.oracle import expected_lead_ids
 
 from tap_linkedin_leads.errors import LEAD_SYNC_PERMISSIONS, DailyLimitError
-from tap_linkedin_leads.sandbox import Fault, RecordedRequest, SandboxData, SandboxServer
-from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
 from tests.integration.conftest import CliRun, run_cli
 
 if t.TYPE_CHECKING:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+from linkedin_sandbox import SandboxData
+from linkedin_sandbox.oracle import expected_lead_ids
 
-from tap_linkedin_leads.sandbox import SandboxData
-from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
 from tap_linkedin_leads.tap import TapLinkedInLeads
 from tests.conftest import run_tap
 
 if t.TYPE_CHECKING:
-    from tap_linkedin_leads.sandbox import SandboxServer
+    from linkedin_sandbox import SandboxServer
 
 LEADS = "lead_form_responses"
 

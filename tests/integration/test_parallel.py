@@ -12,16 +12,16 @@ import json
 import typing as t
 
 import pytest
+from linkedin_sandbox import Fault, SandboxData
+from linkedin_sandbox.oracle import expected_lead_ids
 
-from tap_linkedin_leads.sandbox import Fault, SandboxData
-from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
 from tests.integration.conftest import run_cli
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from tap_linkedin_leads.sandbox import SandboxServer
+    from linkedin_sandbox import SandboxServer
 
     StartSandbox = Callable[..., SandboxServer]
 

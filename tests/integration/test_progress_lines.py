@@ -20,13 +20,13 @@ import time
 import typing as t
 
 import pytest
+from linkedin_sandbox import Fault, SandboxData, ShortPagePlan
+from linkedin_sandbox.data import ms_to_iso
+from linkedin_sandbox.oracle import MinimalSync, pages
 from singer_sdk.singerlib import RecordMessage
 from typing_extensions import override
 
 from tap_linkedin_leads.output import ProportionalStateWriter
-from tap_linkedin_leads.sandbox import Fault, SandboxData, ShortPagePlan
-from tap_linkedin_leads.sandbox.data import ms_to_iso
-from tap_linkedin_leads.sandbox.oracle import MinimalSync, pages
 from tap_linkedin_leads.tap import TapLinkedInLeads
 from tests.conftest import SyncOutput, capture_stdout, parse_messages
 from tests.integration.conftest import CliRun, iso_to_ms, run_cli
@@ -35,9 +35,8 @@ if t.TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from linkedin_sandbox import SandboxServer
     from singer_sdk.singerlib.encoding.simple import Message
-
-    from tap_linkedin_leads.sandbox import SandboxServer
 
     StartSandbox = Callable[..., SandboxServer]
 

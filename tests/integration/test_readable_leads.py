@@ -9,16 +9,16 @@ import typing as t
 from dataclasses import dataclass
 
 import pytest
+from linkedin_sandbox import SandboxData, SandboxServer
+from linkedin_sandbox.oracle import MinimalSync, expected_lead_ids
 
 from tap_linkedin_leads.answers import contact_key
-from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
-from tap_linkedin_leads.sandbox.oracle import MinimalSync, expected_lead_ids
 from tests.integration.conftest import iso_to_ms, run_cli
 
 if t.TYPE_CHECKING:
     from pathlib import Path
 
-    from tap_linkedin_leads.sandbox import RecordedRequest
+    from linkedin_sandbox import RecordedRequest
 
 
 def _text(localized: dict[str, t.Any] | None, form: dict[str, t.Any]) -> str | None:

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from linkedin_sandbox import Fault, SandboxData, SandboxServer
+from linkedin_sandbox.options import month_range
 
-from tap_linkedin_leads.sandbox import Fault, SandboxData, SandboxServer
-from tap_linkedin_leads.sandbox.options import month_range
 from tap_linkedin_leads.tap import TapLinkedInLeads
 from tests.conftest import capture_stdout
 from tests.integration.conftest import CliRun, run_cli
@@ -375,7 +375,7 @@ def test_no_secret_or_personal_data_in_the_exceptions_raised(
     logs = [
         formatter.format(record)
         for record in caplog.records
-        if not record.name.startswith("tap_linkedin_leads.sandbox")  # the sandbox's own log
+        if not record.name.startswith("linkedin_sandbox")  # the sandbox's own log
     ]
     assert any(record.levelname == "DEBUG" for record in caplog.records)
     for text in [*_exception_texts(raised), *logs]:

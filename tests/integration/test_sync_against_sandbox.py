@@ -10,10 +10,10 @@ import sys
 import typing as t
 
 import pytest
+from linkedin_sandbox import Fault, SandboxData
+from linkedin_sandbox.oracle import expected_lead_ids
 
 from tap_linkedin_leads.leads import format_submitted_at, parse_datetime, to_epoch_ms
-from tap_linkedin_leads.sandbox import Fault, SandboxData
-from tap_linkedin_leads.sandbox.oracle import expected_lead_ids
 from tests.integration.conftest import run_cli
 
 if t.TYPE_CHECKING:

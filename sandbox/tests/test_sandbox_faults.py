@@ -6,10 +6,9 @@ import typing as t
 
 import pytest
 import requests
-
-from tap_linkedin_leads.sandbox import Fault, SandboxData, SandboxServer
-from tap_linkedin_leads.sandbox.faults import FaultPlan
-from tests.sandbox.conftest import Api, account_owner
+from linkedin_sandbox import Fault, SandboxData, SandboxServer
+from linkedin_sandbox.faults import FaultPlan
+from sandbox_client import Api, account_owner
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The sandbox HTTP server: a local stand-in for LinkedIn's Marketing REST API.
 
 :class:`SandboxServer` runs a :class:`http.server.ThreadingHTTPServer` on 127.0.0.1 in a
-background thread and hands every request to :class:`~tap_linkedin_leads.sandbox.api.SandboxApi`.
+background thread and hands every request to :class:`~linkedin_sandbox.api.SandboxApi`.
 It speaks HTTP/1.1 with keep-alive, so ``requests.Session`` connection reuse works, and it can
 misbehave on purpose (dropped connections, truncated bodies, slow answers) for fault tests.
 """
@@ -17,25 +17,25 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from tap_linkedin_leads.sandbox.api import Request, Response, SandboxApi
-from tap_linkedin_leads.sandbox.data import SandboxData, ms_to_iso
-from tap_linkedin_leads.sandbox.faults import Fault, FaultPlan
-from tap_linkedin_leads.sandbox.oauth import RefreshErrorStyle, TokenStore
-from tap_linkedin_leads.sandbox.options import (
+from linkedin_sandbox.api import Request, Response, SandboxApi
+from linkedin_sandbox.data import SandboxData, ms_to_iso
+from linkedin_sandbox.faults import Fault, FaultPlan
+from linkedin_sandbox.oauth import RefreshErrorStyle, TokenStore
+from linkedin_sandbox.options import (
     DEFAULT_LIVE_VERSIONS,
     DEFAULT_SCOPES,
     SKIPPED_VERSIONS,
     ServerOptions,
     TimeRangeBounds,
 )
-from tap_linkedin_leads.sandbox.paging import ShortPagePlan
-from tap_linkedin_leads.sandbox.requestlog import RecordedRequest, RequestLog
+from linkedin_sandbox.paging import ShortPagePlan
+from linkedin_sandbox.requestlog import RecordedRequest, RequestLog
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from types import TracebackType
 
-logger = logging.getLogger("tap_linkedin_leads.sandbox")
+logger = logging.getLogger("linkedin_sandbox")
 
 HOST = "127.0.0.1"
 DEFAULT_CLIENT_ID = "sandbox-client-id"

@@ -1,9 +1,9 @@
 """Handlers for the sandbox's REST resources (``/rest/...``).
 
 Each handler gets a :class:`Call` (parsed query, API version, ids forbidden for this request)
-and returns the JSON body of a 200, or raises :class:`~tap_linkedin_leads.sandbox.errors.ApiError`.
+and returns the JSON body of a 200, or raises :class:`~linkedin_sandbox.errors.ApiError`.
 Authentication and header checks have already happened in
-:mod:`tap_linkedin_leads.sandbox.api`.
+:mod:`linkedin_sandbox.api`.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tap_linkedin_leads.sandbox import errors, params
-from tap_linkedin_leads.sandbox.paging import decode_page_token, encode_page_token
+from linkedin_sandbox import errors, params
+from linkedin_sandbox.paging import decode_page_token, encode_page_token
 
 if TYPE_CHECKING:
-    from tap_linkedin_leads.sandbox.data import SandboxData
-    from tap_linkedin_leads.sandbox.options import ServerOptions
-    from tap_linkedin_leads.sandbox.restli_parse import Projection
+    from linkedin_sandbox.data import SandboxData
+    from linkedin_sandbox.options import ServerOptions
+    from linkedin_sandbox.restli_parse import Projection
 
 JsonDict = dict[str, Any]
 

@@ -9,13 +9,12 @@ import sys
 
 import pytest
 import requests
-
-from tap_linkedin_leads.sandbox.cli import build_parser
+from linkedin_sandbox.cli import build_parser
 
 
 def _start(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tap_linkedin_leads.sandbox.cli", "--port", "0", *args],
+        [sys.executable, "-m", "linkedin_sandbox.cli", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from tap_linkedin_leads.sandbox.restli_parse import (
+from linkedin_sandbox.restli_parse import (
     RestliSyntaxError,
     encode_leaf,
     looks_like_encoded_structure,

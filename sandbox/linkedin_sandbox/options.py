@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from tap_linkedin_leads.sandbox.paging import ShortPagePlan
+from linkedin_sandbox.paging import ShortPagePlan
 
 #: Which ``submittedAtTimeRange`` bounds include their millisecond, in interval notation.
 TimeRangeBounds = Literal["[)", "[]", "(]", "()"]

@@ -4,7 +4,7 @@
 versions) and leads from a seed and a few sizes; the same arguments always give the same data.
 
 Leads are stored compactly — submission time, form and test flag in flat arrays — and
-materialised on demand (:mod:`tap_linkedin_leads.sandbox.leads`), so a million leads fit in a
+materialised on demand (:mod:`linkedin_sandbox.leads`), so a million leads fit in a
 few tens of megabytes. Per owner and lead type the sandbox keeps the lead indices sorted
 newest first, with ties in the same millisecond in a stable (generation) order; a page of
 ``leadFormResponses`` is a slice of that order.
@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from tap_linkedin_leads.sandbox import fakes
-from tap_linkedin_leads.sandbox.forms import (
+from linkedin_sandbox import fakes
+from linkedin_sandbox.forms import (
     ORGANIC_LEAD_TYPES,
     SPONSORED,
     FormRecord,
     build_form,
 )
-from tap_linkedin_leads.sandbox.leads import build_lead, lead_id, version_at
+from linkedin_sandbox.leads import build_lead, lead_id, version_at
 
 JsonDict = dict[str, Any]
 

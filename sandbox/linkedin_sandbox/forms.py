@@ -13,7 +13,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tap_linkedin_leads.sandbox import fakes
+from linkedin_sandbox import fakes
 
 if TYPE_CHECKING:
     import random

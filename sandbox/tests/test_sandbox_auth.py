@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 import requests
-
-from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
-from tests.sandbox.conftest import Api, account_owner
+from linkedin_sandbox import SandboxData, SandboxServer
+from sandbox_client import Api, account_owner
 
 
 class FakeClock:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typing as t
 
-from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
-from tap_linkedin_leads.sandbox.cli import _versions, build_parser
-from tap_linkedin_leads.sandbox.options import LIVE_VERSIONS_2026_12, month_range
-from tests.sandbox.conftest import Api, account_owner
+from linkedin_sandbox import SandboxData, SandboxServer
+from linkedin_sandbox.cli import _versions, build_parser
+from linkedin_sandbox.options import LIVE_VERSIONS_2026_12, month_range
+from sandbox_client import Api, account_owner
 
 if t.TYPE_CHECKING:
     import requests

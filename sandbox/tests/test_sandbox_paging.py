@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from tap_linkedin_leads.sandbox.paging import ShortPagePlan, decode_page_token, encode_page_token
+from linkedin_sandbox.paging import ShortPagePlan, decode_page_token, encode_page_token
 
 
 @pytest.mark.parametrize("empty_page", [False, True])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typing as t
 
-from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
-from tests.sandbox.conftest import Api, account_owner
+from linkedin_sandbox import SandboxData, SandboxServer
+from sandbox_client import Api, account_owner
 
 if t.TYPE_CHECKING:
     import requests

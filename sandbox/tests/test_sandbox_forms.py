@@ -6,10 +6,10 @@ import itertools
 import json
 from typing import TYPE_CHECKING
 
-from tests.sandbox.conftest import Api, account_owner, org_owner
+from sandbox_client import Api, account_owner, org_owner
 
 if TYPE_CHECKING:
-    from tap_linkedin_leads.sandbox import SandboxData
+    from linkedin_sandbox import SandboxData
 
 
 def test_owner_finder_offset_paging(api: Api, data: SandboxData) -> None:

@@ -24,12 +24,12 @@ import math
 import typing as t
 from dataclasses import dataclass, field
 
-from tap_linkedin_leads.sandbox.paging import ShortPagePlan
+from linkedin_sandbox.paging import ShortPagePlan
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
-    from tap_linkedin_leads.sandbox.data import LeadSlice, SandboxData
+    from linkedin_sandbox.data import LeadSlice, SandboxData
 
 __all__ = [
     "ORGANIC_LEAD_TYPES",

@@ -21,10 +21,10 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from tap_linkedin_leads.sandbox.data import SandboxData
-from tap_linkedin_leads.sandbox.faults import Fault
-from tap_linkedin_leads.sandbox.options import DEFAULT_SCOPES, SKIPPED_VERSIONS, month_range
-from tap_linkedin_leads.sandbox.server import SandboxServer
+from linkedin_sandbox.data import SandboxData
+from linkedin_sandbox.faults import Fault
+from linkedin_sandbox.options import DEFAULT_SCOPES, SKIPPED_VERSIONS, month_range
+from linkedin_sandbox.server import SandboxServer
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

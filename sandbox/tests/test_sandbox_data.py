@@ -6,8 +6,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-
-from tap_linkedin_leads.sandbox import SandboxData
+from linkedin_sandbox import SandboxData
 
 
 def _dump(data: SandboxData) -> str:

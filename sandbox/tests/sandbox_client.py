@@ -1,4 +1,4 @@
-"""Fixtures for the sandbox tests: a small data set, a running server and an API client.
+"""A minimal LinkedIn client for the sandbox tests, and Rest.li ``owner`` values.
 
 The client builds URLs as plain strings, so the query reaches the server exactly as written
 in the test (requests leaves ``( ) : ,`` and existing ``%XX`` escapes of a string URL alone).
@@ -9,10 +9,9 @@ from __future__ import annotations
 import typing as t
 from urllib.parse import quote
 
-import pytest
-import requests
-
-from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
+if t.TYPE_CHECKING:
+    import requests
+    from linkedin_sandbox import SandboxServer
 
 VERSION = "202401"
 
@@ -66,40 +65,3 @@ class Api:
         }
         body.update(form)
         return self.session.post(f"{self.server.url}/oauth/v2/accessToken", data=body, timeout=10)
-
-
-@pytest.fixture(scope="session")
-def data() -> SandboxData:
-    """The default small data set (read-only: do not add leads to it)."""
-    return SandboxData.generate(seed=7, accounts=3, organizations=1, forms_per_owner=2,
-                                leads_per_form=40)  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def shared_server(data: SandboxData) -> t.Iterator[SandboxServer]:
-    """A server for read-only tests (no faults, no token changes)."""
-    with SandboxServer(data) as server:
-        yield server
-
-
-@pytest.fixture
-def server(data: SandboxData) -> t.Iterator[SandboxServer]:
-    """A fresh server per test, for tests that change tokens, faults or options."""
-    with SandboxServer(data) as server:
-        yield server
-
-
-@pytest.fixture
-def session() -> t.Iterator[requests.Session]:
-    with requests.Session() as session:
-        yield session
-
-
-@pytest.fixture
-def api(shared_server: SandboxServer, session: requests.Session) -> Api:
-    return Api(shared_server, session)
-
-
-@pytest.fixture
-def fresh_api(server: SandboxServer, session: requests.Session) -> Api:
-    return Api(server, session)

@@ -28,23 +28,23 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote
 
-from tap_linkedin_leads.sandbox import endpoints, errors
-from tap_linkedin_leads.sandbox.requestlog import (
+from linkedin_sandbox import endpoints, errors
+from linkedin_sandbox.requestlog import (
     RecordedRequest,
     RequestLog,
     redact_form,
     redact_headers,
     redact_query,
 )
-from tap_linkedin_leads.sandbox.restli_parse import RestliSyntaxError, parse_query
+from linkedin_sandbox.restli_parse import RestliSyntaxError, parse_query
 
 if TYPE_CHECKING:
-    from tap_linkedin_leads.sandbox.data import SandboxData
-    from tap_linkedin_leads.sandbox.faults import Fault, FaultPlan
-    from tap_linkedin_leads.sandbox.oauth import TokenStore
-    from tap_linkedin_leads.sandbox.options import ServerOptions
+    from linkedin_sandbox.data import SandboxData
+    from linkedin_sandbox.faults import Fault, FaultPlan
+    from linkedin_sandbox.oauth import TokenStore
+    from linkedin_sandbox.options import ServerOptions
 
-logger = logging.getLogger("tap_linkedin_leads.sandbox")
+logger = logging.getLogger("linkedin_sandbox")
 
 TOKEN_PATH = "/oauth/v2/accessToken"  # noqa: S105 - a path, not a secret
 INTROSPECT_PATH = "/oauth/v2/introspectToken"

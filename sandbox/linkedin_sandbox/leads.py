@@ -1,7 +1,7 @@
 """Build ``leadFormResponses`` elements on demand from a few stored numbers per lead.
 
 Storing a million lead dicts would take gigabytes. The sandbox keeps only each lead's
-submission time, form and test flag (see :mod:`tap_linkedin_leads.sandbox.data`) and derives
+submission time, form and test flag (see :mod:`linkedin_sandbox.data`) and derives
 everything else — id, submitter, answers, campaign, creative — from a BLAKE2b digest of
 ``(data seed, lead index)``. Building the same lead twice therefore gives the same dict, and
 no per-lead ``random.Random`` has to be seeded (which would cost more than the lead itself).
@@ -16,8 +16,8 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from tap_linkedin_leads.sandbox import fakes
-from tap_linkedin_leads.sandbox.forms import SPONSORED, FormRecord
+from linkedin_sandbox import fakes
+from linkedin_sandbox.forms import SPONSORED, FormRecord
 
 JsonDict = dict[str, Any]
 

@@ -13,13 +13,13 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from tap_linkedin_leads.sandbox import errors
-from tap_linkedin_leads.sandbox.options import DEFAULT_SCOPES
+from linkedin_sandbox import errors
+from linkedin_sandbox.options import DEFAULT_SCOPES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from tap_linkedin_leads.sandbox.errors import JsonDict
+    from linkedin_sandbox.errors import JsonDict
 
 RefreshErrorStyle = Literal["invalid_request", "invalid_grant"]
 TokenState = Literal["valid", "invalid", "expired", "revoked"]

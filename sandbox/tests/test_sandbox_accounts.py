@@ -9,8 +9,8 @@ from urllib.parse import quote
 import pytest
 
 if TYPE_CHECKING:
-    from tap_linkedin_leads.sandbox import SandboxData
-    from tests.sandbox.conftest import Api
+    from linkedin_sandbox import SandboxData
+    from sandbox_client import Api
 
 
 def _walk(api: Api, path: str, query: str) -> list[list[dict[str, t.Any]]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import typing as t
 
-from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
-from tests.sandbox.conftest import Api, account_owner
+from linkedin_sandbox import SandboxData, SandboxServer
+from sandbox_client import Api, account_owner
 
 if t.TYPE_CHECKING:
     import pytest
@@ -48,7 +48,7 @@ def test_no_secret_reaches_the_log(
     data: SandboxData, caplog: pytest.LogCaptureFixture, session: requests.Session
 ) -> None:
     with (
-        caplog.at_level(logging.DEBUG, logger="tap_linkedin_leads.sandbox"),
+        caplog.at_level(logging.DEBUG, logger="linkedin_sandbox"),
         SandboxServer(data) as server,
     ):
         api = Api(server, session)

@@ -6,11 +6,10 @@ import typing as t
 
 import pytest
 import requests
-
-from tap_linkedin_leads.sandbox import SandboxData, SandboxServer
-from tap_linkedin_leads.sandbox.leads import versioned_form_urn
-from tap_linkedin_leads.sandbox.restli_parse import encode_leaf
-from tests.sandbox.conftest import Api, account_owner, org_owner
+from linkedin_sandbox import SandboxData, SandboxServer
+from linkedin_sandbox.leads import versioned_form_urn
+from linkedin_sandbox.restli_parse import encode_leaf
+from sandbox_client import Api, account_owner, org_owner
 
 
 def walk(api: Api, owner: str, extra: str = "", count: int = 10) -> list[t.Any]:

@@ -1,6 +1,6 @@
 """Typed readers for parsed Rest.li query parameters, raising LinkedIn-shaped 400s.
 
-Handlers receive the query already parsed by :mod:`tap_linkedin_leads.sandbox.restli_parse`
+Handlers receive the query already parsed by :mod:`linkedin_sandbox.restli_parse`
 (leaves decoded, structure as dicts/lists). These helpers check shape and type and turn every
 problem into the error body LinkedIn would send.
 """
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tap_linkedin_leads.sandbox import errors
+from linkedin_sandbox import errors
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
