@@ -26,7 +26,7 @@ import resource
 import sys
 import typing as t
 
-from linkedin_sandbox import SandboxData, SandboxServer
+from linkedin_sandbox import SandboxData, SandboxServer, ServerOptions
 
 if t.TYPE_CHECKING:
     from collections.abc import Sequence
@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data = build_data(args)
     warm_up(data)
-    server = SandboxServer(data, port=args.port, request_log_limit=args.log_limit)
+    server = SandboxServer(data, ServerOptions(request_log_limit=args.log_limit), port=args.port)
     with server:
         config = server.tap_config()
         _write(

@@ -2,11 +2,13 @@
 
 Public API::
 
-    from linkedin_sandbox import SandboxData, SandboxServer, Fault
+    from linkedin_sandbox import Fault, SandboxData, SandboxServer, ServerOptions
 
     data = SandboxData.generate(seed=7, accounts=3, organizations=1)
-    with SandboxServer(data, faults=[Fault("rate_limit", endpoint="leadFormResponses")]) as s:
-        config = s.tap_config()
+    options = ServerOptions(count_max=500)
+    faults = [Fault("rate_limit", endpoint="leadFormResponses")]
+    with SandboxServer(data, options, faults=faults) as server:
+        config = server.tap_config()
 
 Standard library only. Behaviour, UNCONFIRMED choices and fault kinds are documented in
 ``README.md`` of the distribution (``sandbox/README.md``).
@@ -14,8 +16,16 @@ Standard library only. Behaviour, UNCONFIRMED choices and fault kinds are docume
 
 from linkedin_sandbox.data import SandboxData
 from linkedin_sandbox.faults import Fault
+from linkedin_sandbox.options import ServerOptions
 from linkedin_sandbox.paging import ShortPagePlan
 from linkedin_sandbox.requestlog import RecordedRequest
 from linkedin_sandbox.server import SandboxServer
 
-__all__ = ["Fault", "RecordedRequest", "SandboxData", "SandboxServer", "ShortPagePlan"]
+__all__ = [
+    "Fault",
+    "RecordedRequest",
+    "SandboxData",
+    "SandboxServer",
+    "ServerOptions",
+    "ShortPagePlan",
+]

@@ -14,16 +14,19 @@ Example::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import signal
 import sys
 import threading
+import typing as t
 from typing import TYPE_CHECKING
 
 from linkedin_sandbox.data import SandboxData
 from linkedin_sandbox.faults import Fault
-from linkedin_sandbox.options import DEFAULT_SCOPES, SKIPPED_VERSIONS, month_range
+from linkedin_sandbox.options import ServerOptions, month_range
+from linkedin_sandbox.paging import ShortPagePlan
 from linkedin_sandbox.server import SandboxServer
 
 if TYPE_CHECKING:
@@ -59,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="add N leads newer than the seeded data (for incremental demos)",
     )
-    behaviour = parser.add_argument_group("behaviour")
+    behaviour = parser.add_argument_group("behaviour (ServerOptions)")
     behaviour.add_argument(
         "--fault",
         action="append",
@@ -67,48 +70,72 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KIND[:key=value,...]",
         help="inject a fault, e.g. server_error:endpoint=leadForms,status=503 (repeatable)",
     )
-    behaviour.add_argument(
-        "--live-versions",
-        help="accepted LinkedIn-Version values, comma-separated; FIRST-LAST for a range "
-        "(default 202401-202612 without 202512)",
-    )
-    behaviour.add_argument(
-        "--skipped-versions",
-        default=",".join(sorted(SKIPPED_VERSIONS)),
-        help="months LinkedIn never released a version for, comma-separated (default %(default)s)",
-    )
-    behaviour.add_argument(
-        "--scopes",
-        default=",".join(DEFAULT_SCOPES),
-        help="OAuth scopes granted to tokens, comma-separated (r_ads alone: no leads, 403)",
-    )
-    behaviour.add_argument("--api-version", help="version to advertise in the tap config")
-    behaviour.add_argument(
-        "--refresh-token", help="fixed refresh token value (default: a random one per run)"
-    )
-    behaviour.add_argument("--access-token-ttl", type=int, default=5_184_000)
-    behaviour.add_argument("--refresh-token-ttl", type=int, default=31_536_000)
-    behaviour.add_argument("--page-size-max", type=int, default=1000)
-    behaviour.add_argument("--count-max", type=int, default=1000)
+    # ServerOptions.short_pages, a ShortPagePlan, as its two switches.
     behaviour.add_argument(
         "--no-short-pages", action="store_true", help="never withhold slots in lead pages"
     )
     behaviour.add_argument(
         "--empty-page", action="store_true", help="return an empty lead page mid-stream"
     )
-    behaviour.add_argument("--omit-total", action="store_true", help="omit paging.total")
-    behaviour.add_argument(
-        "--false-means-all",
-        action="store_true",
-        help="limitedToTestLeads=false returns test leads too",
-    )
-    behaviour.add_argument(
-        "--refresh-error-style", choices=("invalid_request", "invalid_grant"), default=None
-    )
+    for option in dataclasses.fields(ServerOptions):
+        if option.metadata["cli"]:
+            _add_option_flag(behaviour, option, _OPTION_TYPES[option.name])
+    # A long-running sandbox keeps a bounded request log.
+    parser.set_defaults(request_log_limit=10_000)
     parser.add_argument(
         "--log-level", default="WARNING", help="logging level (DEBUG logs every request)"
     )
     return parser
+
+
+#: ServerOptions' field types, resolved (the module's annotations are strings).
+_OPTION_TYPES = t.get_type_hints(ServerOptions)
+
+
+def _add_option_flag(
+    group: argparse._ArgumentGroup, option: dataclasses.Field[t.Any], kind: t.Any
+) -> None:
+    """One flag for one :class:`ServerOptions` field, read from its type and metadata.
+
+    Flags are left out of the namespace unless given (``argparse.SUPPRESS``), so the dataclass
+    keeps the only copy of each default.
+    """
+    name = option.name.replace("_", "-")
+    default = option.default if option.default is not dataclasses.MISSING else None
+    help_text = option.metadata["help"]
+    common: dict[str, t.Any] = {"dest": option.name, "default": argparse.SUPPRESS}
+    if kind is bool:
+        flag = option.metadata["flag"] or (f"--no-{name}" if default else f"--{name}")
+        action = "store_false" if default else "store_true"
+        help_text = f"turn off (on by default): {help_text}" if default else help_text
+        group.add_argument(flag, action=action, help=help_text, **common)
+        return
+    flag = option.metadata["flag"] or f"--{name}"
+    values = [a for a in t.get_args(kind) if a is not type(None)]
+    if t.get_origin(kind) is t.Literal:
+        group.add_argument(flag, choices=t.get_args(kind), help=help_text, **common)
+    elif t.get_origin(kind) in (frozenset, tuple):
+        split = _months if option.metadata["months"] else _names
+        group.add_argument(flag, type=split, metavar="A,B,...", help=help_text, **common)
+    elif kind in (int, str) or values in ([int], [str]):
+        scalar = kind if kind in (int, str) else values[0]
+        if default is not None:
+            help_text = f"{help_text} (default {default})"
+        group.add_argument(flag, type=scalar, help=help_text, **common)
+    else:  # a new field of another type needs a parser here, or cli=False
+        msg = f"ServerOptions.{option.name}: no command-line form for {kind}"
+        raise TypeError(msg)
+
+
+def options_from_args(args: argparse.Namespace) -> ServerOptions:
+    """The :class:`ServerOptions` the parsed flags ask for; defaults for the flags not given."""
+    given = {
+        option.name: getattr(args, option.name)
+        for option in dataclasses.fields(ServerOptions)
+        if hasattr(args, option.name)
+    }
+    plan = ShortPagePlan(withhold=not args.no_short_pages, empty_page=args.empty_page)
+    return ServerOptions(short_pages=plan, **given)
 
 
 def _time_arg(value: str | None) -> int | str | None:
@@ -117,13 +144,18 @@ def _time_arg(value: str | None) -> int | str | None:
     return int(value) if value.isdigit() else value
 
 
-def _versions(text: str) -> list[str]:
-    """``202510,202511`` or ``202510-202602`` (a range of months) into a list."""
+def _names(text: str) -> tuple[str, ...]:
+    """``r_ads,r_organization_admin`` into its names."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _months(text: str) -> tuple[str, ...]:
+    """``202510,202511`` or ``202510-202602`` (a range of months) into its months."""
     versions: list[str] = []
-    for part in (p.strip() for p in text.split(",")):
+    for part in _names(text):
         first, _, last = part.partition("-")
-        versions.extend(month_range(first, last) if last else [first] if first else [])
-    return versions
+        versions.extend(month_range(first, last) if last else [first])
+    return tuple(versions)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -153,27 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.extra_leads:
         data.add_leads(args.extra_leads)
-    live = _versions(args.live_versions) if args.live_versions else None
-    server = SandboxServer(
-        data,
-        port=args.port,
-        live_versions=live,
-        skipped_versions=_versions(args.skipped_versions),
-        granted_scopes=[s.strip() for s in args.scopes.split(",") if s.strip()],
-        api_version=args.api_version,
-        faults=faults,
-        access_token_ttl=args.access_token_ttl,
-        refresh_token_ttl=args.refresh_token_ttl,
-        page_size_max=args.page_size_max,
-        count_max=args.count_max,
-        short_pages=not args.no_short_pages,
-        empty_page=args.empty_page,
-        omit_paging_total=args.omit_total,
-        false_means_all=args.false_means_all,
-        refresh_error_style=args.refresh_error_style or "invalid_request",
-        refresh_token=args.refresh_token,
-        request_log_limit=10_000,
-    )
+    server = SandboxServer(data, options_from_args(args), faults=faults, port=args.port)
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001

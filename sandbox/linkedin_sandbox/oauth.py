@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from linkedin_sandbox.errors import JsonDict
+    from linkedin_sandbox.options import RefreshErrorStyle
 
-RefreshErrorStyle = Literal["invalid_request", "invalid_grant"]
 TokenState = Literal["valid", "invalid", "expired", "revoked"]
 
 

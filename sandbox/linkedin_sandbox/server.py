@@ -20,15 +20,8 @@ from typing import TYPE_CHECKING, Any
 from linkedin_sandbox.api import Request, Response, SandboxApi
 from linkedin_sandbox.data import SandboxData, ms_to_iso
 from linkedin_sandbox.faults import Fault, FaultPlan
-from linkedin_sandbox.oauth import RefreshErrorStyle, TokenStore
-from linkedin_sandbox.options import (
-    DEFAULT_LIVE_VERSIONS,
-    DEFAULT_SCOPES,
-    SKIPPED_VERSIONS,
-    ServerOptions,
-    TimeRangeBounds,
-)
-from linkedin_sandbox.paging import ShortPagePlan
+from linkedin_sandbox.oauth import TokenStore
+from linkedin_sandbox.options import READ_AT_START, ServerOptions
 from linkedin_sandbox.requestlog import RecordedRequest, RequestLog
 
 if TYPE_CHECKING:
@@ -38,8 +31,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("linkedin_sandbox")
 
 HOST = "127.0.0.1"
-DEFAULT_CLIENT_ID = "sandbox-client-id"
-DEFAULT_CLIENT_SECRET = "sandbox-client-secret"  # noqa: S105 - a fake credential
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -161,119 +152,37 @@ class SandboxServer:
     def __init__(
         self,
         data: SandboxData | None = None,
+        options: ServerOptions | None = None,
         *,
-        port: int = 0,
-        live_versions: Iterable[str] | None = None,
-        skipped_versions: Iterable[str] = SKIPPED_VERSIONS,
-        api_version: str | None = None,
         faults: Iterable[Fault] = (),
-        access_token_ttl: int = 5_184_000,
-        refresh_token_ttl: int = 31_536_000,
-        page_size_max: int = 1000,
-        count_max: int = 1000,
-        short_pages: bool = True,
-        empty_page: bool = False,
-        short_page_plan: ShortPagePlan | None = None,
-        omit_paging_total: bool = False,
-        test_leads_default: bool = False,
-        false_means_all: bool = False,
-        require_lead_type: bool = True,
-        strict_params: bool = True,
-        reject_search_with_page_token: bool = False,
-        max_time_range_days: int | None = None,
-        time_range_bounds: TimeRangeBounds = "[)",
-        serve_account_get: bool = True,
-        lead_get_refusal: int | None = None,
-        lead_get_refused_versions: Iterable[tuple[int, int]] = (),
-        lead_get_embeds_form: bool = True,
-        refresh_error_style: RefreshErrorStyle = "invalid_request",
-        client_id: str = DEFAULT_CLIENT_ID,
-        client_secret: str = DEFAULT_CLIENT_SECRET,
-        refresh_token: str | None = None,
-        granted_scopes: Iterable[str] = DEFAULT_SCOPES,
+        port: int = 0,
         clock: Callable[[], float] | None = None,
-        request_log_limit: int | None = None,
     ) -> None:
         """Configure the server (it does not listen until :meth:`start`).
 
         Args:
             data: The data to serve (default: ``SandboxData.generate()``).
-            port: TCP port on 127.0.0.1; 0 picks a free one.
-            live_versions: Accepted ``LinkedIn-Version`` values (YYYYMM); others get 426.
-            skipped_versions: Months LinkedIn never released (426 even if listed as live).
-            api_version: Version advertised by :meth:`tap_config` (default: newest live).
+            options: How the API behaves and which credentials it accepts (default:
+                ``ServerOptions()``, the sandbox's documented choices).
             faults: Faults to inject, in priority order.
-            access_token_ttl: Access-token lifetime in seconds (LinkedIn: 60 days).
-            refresh_token_ttl: Refresh-token lifetime from creation (LinkedIn: 365 days).
-            page_size_max: Largest ``pageSize`` for cursor finders.
-            count_max: Largest ``count`` for offset finders.
-            short_pages: Withhold slots so leadFormResponses pages come back short mid-stream.
-            empty_page: Also return an entirely empty page mid-stream.
-            short_page_plan: Full control over withheld slots (overrides the two flags above).
-            omit_paging_total: Leave ``paging.total`` out of leadFormResponses pages.
-            test_leads_default: ``limitedToTestLeads`` when the client omits it.
-            false_means_all: ``limitedToTestLeads=false`` returns test leads too.
-            require_lead_type: 400 when ``leadType`` is missing.
-            strict_params: 400 for parameters a finder does not take.
-            reject_search_with_page_token: 400 for ``search`` combined with ``pageToken``.
-            max_time_range_days: Longest accepted ``submittedAtTimeRange``.
-            time_range_bounds: Which ``submittedAtTimeRange`` bounds include their
-                millisecond: ``[)`` (default), ``[]``, ``(]`` or ``()``.
-            serve_account_get: Serve ``GET /adAccounts/{id}`` (off: 404 as an unknown path).
-            lead_get_refusal: Status (400, 403, 404) every lead read by id answers.
-            lead_get_refused_versions: (form id, version) whose leads answer 403 (or
-                ``lead_get_refusal``) when read by id.
-            lead_get_embeds_form: Embed the form in a lead read by id when the projection
-                asks for it (off: the answer has no ``form``).
-            refresh_error_style: Body for a bad refresh token: ``invalid_request`` or
-                ``invalid_grant``.
-            client_id: The OAuth client id the token endpoint expects.
-            client_secret: The OAuth client secret the token endpoint expects.
-            refresh_token: Value of the initial refresh token (default: random), e.g. to
-                keep a demo's config stable across restarts.
-            granted_scopes: OAuth scopes every token carries (in the token and introspection
-                answers); endpoints outside them answer 403 ACCESS_DENIED, e.g. ``("r_ads",)``
-                reads accounts and forms but not leads.
+            port: TCP port on 127.0.0.1; 0 picks a free one.
             clock: Time source in seconds (default ``time.time``), for token expiry.
-            request_log_limit: Keep only the newest N logged requests.
         """
         self.data = data if data is not None else SandboxData.generate()
+        self._options = options if options is not None else ServerOptions()
         self._clock = clock or time.time
-        plan = short_page_plan or ShortPagePlan(withhold=short_pages, empty_page=empty_page)
-        if isinstance(live_versions, str):  # a lone "202401" must not become its characters
-            live_versions = [v.strip() for v in live_versions.split(",")]
-        self._options = ServerOptions(
-            live_versions=frozenset(live_versions or DEFAULT_LIVE_VERSIONS),
-            skipped_versions=frozenset(skipped_versions),
-            api_version=api_version,
-            page_size_max=page_size_max,
-            count_max=count_max,
-            short_pages=plan,
-            omit_paging_total=omit_paging_total,
-            test_leads_default=test_leads_default,
-            false_means_all=false_means_all,
-            require_lead_type=require_lead_type,
-            strict_params=strict_params,
-            reject_search_with_page_token=reject_search_with_page_token,
-            max_time_range_days=max_time_range_days,
-            time_range_bounds=time_range_bounds,
-            serve_account_get=serve_account_get,
-            lead_get_refusal=lead_get_refusal,
-            lead_get_refused_versions=frozenset(lead_get_refused_versions),
-            lead_get_embeds_form=lead_get_embeds_form,
-        )
         self.tokens = TokenStore(
             clock=self._clock,
-            access_token_ttl=access_token_ttl,
-            refresh_token_ttl=refresh_token_ttl,
-            client_id=client_id,
-            client_secret=client_secret,
-            refresh_error_style=refresh_error_style,
-            refresh_token=refresh_token,
-            scope=",".join(granted_scopes),
+            access_token_ttl=self._options.access_token_ttl,
+            refresh_token_ttl=self._options.refresh_token_ttl,
+            client_id=self._options.client_id,
+            client_secret=self._options.client_secret,
+            refresh_error_style=self._options.refresh_error_style,
+            refresh_token=self._options.refresh_token,
+            scope=",".join(self._options.granted_scopes),
         )
         self._faults = FaultPlan(list(faults))
-        self._log = RequestLog(limit=request_log_limit)
+        self._log = RequestLog(limit=self._options.request_log_limit)
         self._api = SandboxApi(
             self.data,
             options=self._options,
@@ -365,16 +274,18 @@ class SandboxServer:
         return self._options
 
     def reconfigure(self, **changes: Any) -> None:
-        """Change behaviour switches at runtime, e.g. ``live_versions=frozenset({"202601"})``.
+        """Change behaviour switches at runtime, e.g. ``live_versions={"202601"}``.
 
         Args:
             changes: :class:`ServerOptions` fields to replace.
+
+        Raises:
+            ValueError: For a field read only when the server is built (``READ_AT_START``).
         """
-        if "live_versions" in changes:
-            versions = changes["live_versions"]
-            if isinstance(versions, str):
-                versions = versions.split(",")
-            changes["live_versions"] = frozenset(v.strip() for v in versions)
+        fixed = sorted(READ_AT_START.intersection(changes))
+        if fixed:
+            msg = f"{', '.join(fixed)} can only be set when the server is built"
+            raise ValueError(msg)
         self._options = dataclasses.replace(self._options, **changes)
         self._api.options = self._options
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from linkedin_sandbox import SandboxData, SandboxServer
+from linkedin_sandbox import SandboxData, SandboxServer, ServerOptions
 from sandbox_client import Api, account_owner
 
 
@@ -34,7 +34,7 @@ def test_refresh_success_shape(fresh_api: Api) -> None:
 def test_refresh_token_lifetime_counts_down_from_creation(data: SandboxData) -> None:
     clock = FakeClock()
     with (
-        SandboxServer(data, refresh_token_ttl=20 * 86_400, clock=clock) as server,
+        SandboxServer(data, ServerOptions(refresh_token_ttl=20 * 86_400), clock=clock) as server,
         requests.Session() as session,
     ):
         api = Api(server, session)
@@ -60,7 +60,7 @@ def test_bad_refresh_token_default_body(fresh_api: Api) -> None:
 def test_bad_refresh_token_invalid_grant_style(
     data: SandboxData, session: requests.Session
 ) -> None:
-    with SandboxServer(data, refresh_error_style="invalid_grant") as server:
+    with SandboxServer(data, ServerOptions(refresh_error_style="invalid_grant")) as server:
         response = Api(server, session).refresh(refresh_token="nope")
     assert response.status_code == 400
     assert response.json() == {
@@ -96,7 +96,7 @@ def test_token_endpoint_wants_form_and_post(fresh_api: Api, session: requests.Se
 
 def test_access_token_expires_after_ttl(data: SandboxData, session: requests.Session) -> None:
     clock = FakeClock()
-    with SandboxServer(data, access_token_ttl=60, clock=clock) as server:
+    with SandboxServer(data, ServerOptions(access_token_ttl=60), clock=clock) as server:
         api = Api(server, session)
         api.token = api.refresh().json()["access_token"]
         assert api.get("adAccounts", "q=search").status_code == 200
@@ -143,7 +143,7 @@ def test_unknown_and_missing_token(api: Api) -> None:
 
 
 def test_sunset_version_gets_426(data: SandboxData, session: requests.Session) -> None:
-    with SandboxServer(data, live_versions=("202511", "202601")) as server:
+    with SandboxServer(data, ServerOptions(live_versions=("202511", "202601"))) as server:
         api = Api(server, session)
         old = api.get("adAccounts", "q=search")
         api.version = "202601"

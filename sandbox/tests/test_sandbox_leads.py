@@ -6,7 +6,7 @@ import typing as t
 
 import pytest
 import requests
-from linkedin_sandbox import SandboxData, SandboxServer
+from linkedin_sandbox import SandboxData, SandboxServer, ServerOptions, ShortPagePlan
 from linkedin_sandbox.leads import versioned_form_urn
 from linkedin_sandbox.restli_parse import encode_leaf
 from sandbox_client import Api, account_owner, org_owner
@@ -66,7 +66,7 @@ def test_short_pages_mid_stream(api: Api, data: SandboxData, account: int) -> No
 
 def test_short_pages_can_be_disabled(data: SandboxData, session: requests.Session) -> None:
     account = data.visible_account_ids[0]
-    with SandboxServer(data, short_pages=False) as server:
+    with SandboxServer(data, ServerOptions(short_pages=ShortPagePlan(withhold=False))) as server:
         pages = walk(Api(server, session), account_owner(account))
     sizes = [len(p["elements"]) for p in pages]
     assert all(size == 10 for size in sizes[:-1])
@@ -75,7 +75,7 @@ def test_short_pages_can_be_disabled(data: SandboxData, session: requests.Sessio
 
 def test_empty_page_mid_stream(data: SandboxData, session: requests.Session) -> None:
     account = data.visible_account_ids[0]
-    with SandboxServer(data, empty_page=True) as server:
+    with SandboxServer(data, ServerOptions(short_pages=ShortPagePlan(empty_page=True))) as server:
         pages = walk(Api(server, session), account_owner(account))
     sizes = [len(p["elements"]) for p in pages]
     assert sizes[1] == 0
@@ -85,7 +85,9 @@ def test_empty_page_mid_stream(data: SandboxData, session: requests.Session) -> 
 
 def test_omitted_total(data: SandboxData, session: requests.Session) -> None:
     account = data.visible_account_ids[0]
-    with SandboxServer(data, omit_paging_total=True, empty_page=True) as server:
+    with SandboxServer(
+        data, ServerOptions(omit_paging_total=True, short_pages=ShortPagePlan(empty_page=True))
+    ) as server:
         api = Api(server, session)
         got: list[t.Any] = []
         start = 0
@@ -176,7 +178,7 @@ def test_limited_to_test_leads(api: Api, data: SandboxData, account: int) -> Non
 
 def test_false_means_all_option(data: SandboxData, session: requests.Session) -> None:
     account = data.visible_account_ids[0]
-    with SandboxServer(data, false_means_all=True) as server:
+    with SandboxServer(data, ServerOptions(false_means_all=True)) as server:
         got = [
             e
             for p in walk(Api(server, session), account_owner(account), "&limitedToTestLeads=false")
@@ -267,7 +269,7 @@ def test_leads_answer_the_version_they_reference(data: SandboxData) -> None:
 def test_count_limit(data: SandboxData, api: Api, account: int) -> None:
     base = f"q=owner&owner={account_owner(account)}&leadType=(leadType:SPONSORED)"
     assert api.get("leadFormResponses", base + "&count=1001").status_code == 400
-    with SandboxServer(data, count_max=50) as server, requests.Session() as session:
+    with SandboxServer(data, ServerOptions(count_max=50)) as server, requests.Session() as session:
         assert Api(server, session).get("leadFormResponses", base + "&count=51").status_code == 400
 
 
@@ -374,7 +376,7 @@ def test_lead_reads_by_id_can_be_refused(
     data: SandboxData, session: requests.Session, status: int
 ) -> None:
     lead = data.leads[3]
-    with SandboxServer(data, lead_get_refusal=status) as server:
+    with SandboxServer(data, ServerOptions(lead_get_refusal=status)) as server:
         api = Api(server, session)
         single = api.get(f"leadFormResponses/{lead['id']}", f"fields={FORM_OF_LEAD}")
         batch = api.get("leadFormResponses", f"ids=List({lead['id']})").json()
@@ -392,7 +394,9 @@ def test_lead_reads_by_id_can_be_refused_for_chosen_versions(
     served = next(
         lead for i, lead in enumerate(data.leads) if data.lead_form_version(i) != (form_id, version)
     )
-    with SandboxServer(data, lead_get_refused_versions=[(form_id, version)]) as server:
+    with SandboxServer(
+        data, ServerOptions(lead_get_refused_versions=[(form_id, version)])
+    ) as server:
         api = Api(server, session)
         assert api.get(f"leadFormResponses/{refused['id']}").status_code == 403
         assert api.get(f"leadFormResponses/{served['id']}").json() == served
@@ -402,7 +406,7 @@ def test_a_lead_read_by_id_can_come_without_its_form(
     data: SandboxData, session: requests.Session
 ) -> None:
     lead = data.leads[3]
-    with SandboxServer(data, lead_get_embeds_form=False) as server:
+    with SandboxServer(data, ServerOptions(lead_get_embeds_form=False)) as server:
         answer = Api(server, session).get(
             f"leadFormResponses/{lead['id']}", f"fields={FORM_OF_LEAD}"
         )

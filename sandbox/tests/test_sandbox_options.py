@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typing as t
 
-from linkedin_sandbox import SandboxData, SandboxServer
+import pytest
+from linkedin_sandbox import SandboxData, SandboxServer, ServerOptions
 from sandbox_client import Api, account_owner
 
 if t.TYPE_CHECKING:
@@ -28,13 +29,13 @@ def test_reconfigure_at_runtime(fresh_api: Api, data: SandboxData) -> None:
 
 
 def test_live_versions_as_a_string(data: SandboxData, session: requests.Session) -> None:
-    with SandboxServer(data, live_versions="202401") as server:
+    with SandboxServer(data, ServerOptions(live_versions="202401")) as server:
         assert server.options.live_versions == frozenset({"202401"})
         assert Api(server, session).get("adAccounts", "q=search").status_code == 200
 
 
 def test_lenient_params(data: SandboxData, session: requests.Session) -> None:
-    with SandboxServer(data, strict_params=False) as server:
+    with SandboxServer(data, ServerOptions(strict_params=False)) as server:
         response = Api(server, session).get("adAccounts", "q=search&utm=1")
     assert response.status_code == 200
 
@@ -42,7 +43,7 @@ def test_lenient_params(data: SandboxData, session: requests.Session) -> None:
 def test_search_with_page_token_can_be_rejected(
     data: SandboxData, session: requests.Session
 ) -> None:
-    with SandboxServer(data, reject_search_with_page_token=True) as server:
+    with SandboxServer(data, ServerOptions(reject_search_with_page_token=True)) as server:
         api = Api(server, session)
         query = "q=search&search=(test:false)&pageSize=1"
         token = api.get("adAccounts", query).json()["metadata"]["nextPageToken"]
@@ -52,7 +53,7 @@ def test_search_with_page_token_can_be_rejected(
 
 def test_max_time_range(data: SandboxData, session: requests.Session) -> None:
     day = 86_400_000
-    with SandboxServer(data, max_time_range_days=30) as server:
+    with SandboxServer(data, ServerOptions(max_time_range_days=30)) as server:
         api = Api(server, session)
         base = _leads_query(data, "&leadType=(leadType:SPONSORED)")
         ok = api.get("leadFormResponses", f"{base}&submittedAtTimeRange=(start:0,end:{30 * day})")
@@ -73,7 +74,7 @@ def test_time_range_bounds(session: requests.Session) -> None:
     base = _leads_query(data, "&leadType=(leadType:SPONSORED)&count=1000")
 
     def found(bounds: str, start: int, end: int) -> bool:
-        with SandboxServer(data, time_range_bounds=bounds) as server:  # type: ignore[arg-type]
+        with SandboxServer(data, ServerOptions(time_range_bounds=bounds)) as server:  # type: ignore[arg-type]
             query = f"{base}&submittedAtTimeRange=(start:{start},end:{end})"
             body = Api(server, session).get("leadFormResponses", query).json()
         return lead["id"] in {e["id"] for e in body["elements"]}
@@ -85,3 +86,9 @@ def test_time_range_bounds(session: requests.Session) -> None:
     assert [found(b, moment - 5, moment) for b in ("[)", "[]", "(]", "()")] == [
         False, True, True, False
     ]  # fmt: skip
+
+
+def test_credentials_and_the_log_limit_cannot_change_while_serving(fresh_api: Api) -> None:
+    with pytest.raises(ValueError, match="refresh_token, request_log_limit can only be set"):
+        fresh_api.server.reconfigure(request_log_limit=5, refresh_token="new", count_max=5)
+    assert fresh_api.server.options == ServerOptions(), "nothing changed"

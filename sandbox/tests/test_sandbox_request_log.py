@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import typing as t
 
-from linkedin_sandbox import SandboxData, SandboxServer
+from linkedin_sandbox import SandboxData, SandboxServer, ServerOptions
 from sandbox_client import Api, account_owner
 
 if t.TYPE_CHECKING:
@@ -88,7 +88,7 @@ def test_request_count_and_clear(fresh_api: Api) -> None:
 
 
 def test_log_limit(data: SandboxData, session: requests.Session) -> None:
-    with SandboxServer(data, request_log_limit=2) as server:
+    with SandboxServer(data, ServerOptions(request_log_limit=2)) as server:
         api = Api(server, session)
         for size in (1, 2, 3):
             api.get("adAccounts", f"q=search&pageSize={size}")

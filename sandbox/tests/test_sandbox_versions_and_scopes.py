@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typing as t
 
-from linkedin_sandbox import SandboxData, SandboxServer
-from linkedin_sandbox.cli import _versions, build_parser
+from linkedin_sandbox import SandboxData, SandboxServer, ServerOptions
+from linkedin_sandbox.cli import build_parser, options_from_args
 from linkedin_sandbox.options import LIVE_VERSIONS_2026_12, month_range
 from sandbox_client import Api, account_owner
 
@@ -21,7 +21,9 @@ def _leads(api: Api, data: SandboxData) -> requests.Response:
 def test_a_skipped_month_is_refused_like_a_retired_version(
     data: SandboxData, session: requests.Session
 ) -> None:
-    with SandboxServer(data, live_versions=month_range("202510", "202602")) as server:
+    with SandboxServer(
+        data, ServerOptions(live_versions=month_range("202510", "202602"))
+    ) as server:
         api = Api(server, session)
         answers = {}
         for version in ("202509", "202510", "202511", "202512", "202601", "202602", "202603"):
@@ -54,20 +56,25 @@ def test_default_versions_skip_202512_and_december_2026_matches_linkedin() -> No
 
 
 def test_cli_version_ranges_and_scopes() -> None:
-    assert _versions("202511-202602") == ["202511", "202512", "202601", "202602"]
-    assert _versions("202401,202510-202511") == ["202401", "202510", "202511"]
-    args = build_parser().parse_args(["--scopes", "r_ads", "--skipped-versions", "202512,202604"])
-    assert args.scopes == "r_ads"
-    assert _versions(args.skipped_versions) == ["202512", "202604"]
-    defaults = build_parser().parse_args([])
-    assert defaults.scopes == "r_ads,r_marketing_leadgen_automation"
-    assert defaults.skipped_versions == "202512"
+    args = build_parser().parse_args(
+        ["--live-versions", "202401,202510-202511", "--scopes", "r_ads",
+         "--skipped-versions", "202512,202604"]
+    )  # fmt: skip
+    options = options_from_args(args)
+    assert options.live_versions == {"202401", "202510", "202511"}
+    assert options.granted_scopes == ("r_ads",)
+    assert options.skipped_versions == {"202512", "202604"}
+    ranged = options_from_args(build_parser().parse_args(["--live-versions", "202511-202602"]))
+    assert ranged.live_versions == {"202511", "202512", "202601", "202602"}
+    defaults = options_from_args(build_parser().parse_args([]))
+    assert defaults.granted_scopes == ("r_ads", "r_marketing_leadgen_automation")
+    assert defaults.skipped_versions == {"202512"}
 
 
 def test_r_ads_alone_reads_accounts_and_forms_but_not_leads(
     data: SandboxData, session: requests.Session
 ) -> None:
-    with SandboxServer(data, granted_scopes=["r_ads"]) as server:
+    with SandboxServer(data, ServerOptions(granted_scopes=["r_ads"])) as server:
         api = Api(server, session)
         accounts = api.get("adAccounts", "q=search")
         owner = account_owner(data.visible_account_ids[0])
@@ -87,7 +94,9 @@ def test_r_ads_alone_reads_accounts_and_forms_but_not_leads(
 def test_refresh_and_introspection_report_the_granted_scopes(
     data: SandboxData, session: requests.Session
 ) -> None:
-    with SandboxServer(data, granted_scopes=["r_ads", "r_organization_admin"]) as server:
+    with SandboxServer(
+        data, ServerOptions(granted_scopes=["r_ads", "r_organization_admin"])
+    ) as server:
         config = server.tap_config()
         credentials = {"client_id": config["client_id"], "client_secret": config["client_secret"]}
         refreshed = session.post(

@@ -11,11 +11,13 @@ import typing as t
 from dataclasses import dataclass
 
 import pytest
-from linkedin_sandbox import SandboxData, SandboxServer
+from linkedin_sandbox import SandboxData, SandboxServer, ServerOptions
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
+
+    from linkedin_sandbox import Fault
 
 
 @dataclass
@@ -83,11 +85,19 @@ def run_cli(
 
 @pytest.fixture
 def sandbox() -> Iterator[Callable[..., SandboxServer]]:
-    """Start sandboxes on ephemeral loopback ports; all are stopped after the test."""
+    """Start sandboxes on ephemeral loopback ports; all are stopped after the test.
+
+    ``sandbox(data, faults=[...], count_max=40)``: keywords other than ``faults`` are
+    :class:`ServerOptions` fields.
+    """
     servers: list[SandboxServer] = []
 
-    def start(data: SandboxData | None = None, **options: t.Any) -> SandboxServer:
-        server = SandboxServer(data or SandboxData.generate(seed=11), **options).start()
+    def start(
+        data: SandboxData | None = None, *, faults: Iterable[Fault] = (), **options: t.Any
+    ) -> SandboxServer:
+        server = SandboxServer(
+            data or SandboxData.generate(seed=11), ServerOptions(**options), faults=faults
+        ).start()
         servers.append(server)
         return server
 

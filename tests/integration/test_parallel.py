@@ -12,7 +12,7 @@ import json
 import typing as t
 
 import pytest
-from linkedin_sandbox import Fault, SandboxData
+from linkedin_sandbox import Fault, SandboxData, ShortPagePlan
 from linkedin_sandbox.oracle import expected_lead_ids
 
 from tests.integration.conftest import run_cli
@@ -60,7 +60,7 @@ def test_records_and_state_are_the_same_with_1_and_with_8_requests_in_flight(
 ) -> None:
     # Short pages and an empty second page mid-stream, so the pages sent ahead meet what
     # a client must not trip over; organizations bring three lead types each.
-    server = sandbox(data, short_pages=True, empty_page=True)
+    server = sandbox(data, short_pages=ShortPagePlan(empty_page=True))
     config = {
         **server.tap_config(),
         "page_size": PAGE_SIZE,

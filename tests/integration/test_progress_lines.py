@@ -51,7 +51,7 @@ def _data() -> SandboxData:
 
 
 def _serve(sandbox: StartSandbox, data: SandboxData, *faults: Fault) -> SandboxServer:
-    return sandbox(data, short_page_plan=FULL_PAGES, faults=faults)
+    return sandbox(data, short_pages=FULL_PAGES, faults=faults)
 
 
 def _settings(data: SandboxData) -> dict[str, t.Any]:

@@ -10,7 +10,7 @@ import sys
 import typing as t
 
 import pytest
-from linkedin_sandbox import Fault, SandboxData
+from linkedin_sandbox import Fault, SandboxData, ShortPagePlan
 from linkedin_sandbox.oracle import expected_lead_ids
 
 from tap_linkedin_leads.leads import format_submitted_at, parse_datetime, to_epoch_ms
@@ -40,8 +40,8 @@ def test_full_sync_returns_exactly_the_ground_truth(
 @pytest.mark.parametrize(
     "options",
     [
-        {"short_pages": True, "empty_page": True},
-        {"short_pages": True, "empty_page": False, "omit_paging_total": True},
+        {"short_pages": ShortPagePlan(empty_page=True)},
+        {"short_pages": ShortPagePlan(), "omit_paging_total": True},
     ],
     ids=["short-and-empty-pages", "no-total"],
 )
@@ -286,7 +286,7 @@ def test_leads_on_the_boundary_of_split_windows_arrive_exactly_once(
         {"false_means_all": True},
         {"test_leads_default": True, "require_lead_type": False},
         {"omit_paging_total": True, "false_means_all": True},
-        {"short_pages": True, "empty_page": True, "false_means_all": True},
+        {"short_pages": ShortPagePlan(empty_page=True), "false_means_all": True},
     ],
     ids=["false-means-all", "lenient-defaults", "no-total-and-all", "gaps-and-all"],
 )
