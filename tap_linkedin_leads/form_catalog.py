@@ -133,6 +133,27 @@ class FormCatalog:
             and self.latest(parsed[0]) is not None
         )
 
+    def reads_once_listed(self, urn: str | None, listing: Mapping[int, int | None]) -> bool:
+        """Whether ``urn`` will need a lead read once its owner's ``listing`` is added.
+
+        ``listing`` maps each form id on the first page of the owner's ``leadForms`` answer
+        to the version it gives. Lets a lead page fetched ahead send its reads before the
+        main thread reaches the owner. Only forms this listing alone gives count: should
+        another owner list the form too, one of its leads might be read first.
+        """
+        parsed = parse_versioned_form_urn(urn)
+        if urn in self._resolved or parsed is None or self.load_lead_form is None:
+            return False
+        form_id, version = parsed
+        if form_id not in listing:
+            # Unlisted: not looked for lead by lead; on a later page: cannot tell yet.
+            return False
+        return (
+            listing[form_id] != version
+            and self.latest(form_id) is None
+            and parsed not in self._versions_read
+        )
+
     def resolve(
         self, urn: str | None, lead_id: str | None, owner: Mapping[str, t.Any]
     ) -> ResolvedVersion:

@@ -8,7 +8,10 @@ messages are therefore the serial ones, whatever the timing.
 
 Look-ahead is bounded: at most ``2 * max_parallel_requests`` requests for later owners and
 ``max_parallel_requests`` later pages of the current owner wait to be consumed, so memory is
-bounded by the pages in flight, not by the size of the sync.
+bounded by the pages in flight, not by the size of the sync. A :class:`FollowUp` plans more
+requests from responses fetched ahead (a lead page names the form versions whose reads come
+next), in the main thread, as soon as those responses arrive rather than when the main
+thread reaches them.
 
 Faults are shared: a ``Retry-After`` pauses every worker; an error that no other request
 can escape (the daily limit, a retired version, rejected credentials) stops the run once.
@@ -23,7 +26,7 @@ import queue
 import threading
 import time
 import typing as t
-from concurrent.futures import Future
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 
 import requests
@@ -37,7 +40,14 @@ from tap_linkedin_leads.errors import (
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["Lookahead", "PlannedRequest", "RequestKey", "RequestScheduler", "SharedPause"]
+__all__ = [
+    "FollowUp",
+    "Lookahead",
+    "PlannedRequest",
+    "RequestKey",
+    "RequestScheduler",
+    "SharedPause",
+]
 
 #: What identifies a request fetched ahead: its full URL and its ``LinkedIn-Version``.
 RequestKey = tuple[str, str]
@@ -100,6 +110,15 @@ class _Ahead:
     kind: str
 
 
+@dataclass
+class _Waiting:
+    """A follow-up registered for an owner, with the futures of the responses it needs."""
+
+    futures: list[Future[requests.Response]]
+    follow_up: FollowUp
+    owner: int
+
+
 class RequestScheduler:
     """Up to ``max_parallel`` requests in flight; responses handed out in the order asked."""
 
@@ -113,8 +132,10 @@ class RequestScheduler:
         self._workers: list[threading.Thread] = []
         self._stop_lock = threading.Lock()
         self._stopped_by: Exception | None = None
-        # Main thread only: responses fetched ahead, by request, and the current owner.
+        # Main thread only: responses fetched ahead, by request, the follow-ups waiting for
+        # some of them, and the current owner.
         self._ahead: dict[RequestKey, _Ahead] = {}
+        self._waiting: list[_Waiting] = []
         self._owner = 0
 
     @property
@@ -151,12 +172,12 @@ class RequestScheduler:
         """The response to ``key``: the one fetched ahead if there is one, else sent now."""
         ahead = self._ahead.pop(key, None)
         if ahead is not None:
-            return ahead.future.result()
+            return self._result(ahead.future)
         if self._stopped_by is not None:
             raise self._stopped_by
         if not self.parallel:
             return send()
-        return self._submit(_NOW, send).future.result()
+        return self._result(self._submit(_NOW, send).future)
 
     def room(self, kind: str) -> int:
         """How many more requests of ``kind`` (``owner`` or ``page``) may be sent ahead."""
@@ -180,6 +201,18 @@ class RequestScheduler:
         task = self._submit((index,), send)
         self._ahead[key] = _Ahead(task.future, index, kind)
 
+    def follow(self, follow_up: FollowUp, *, owner: int) -> None:
+        """Plan ``follow_up`` for ``owner`` once the responses it needs have arrived.
+
+        Its ``needs`` must have been sent ahead; one that was not (or was already taken)
+        means the main thread is past the point where planning ahead helps, so it is dropped.
+        """
+        aheads = [self._ahead.get(key) for key in follow_up.needs]
+        if not self.parallel or any(ahead is None for ahead in aheads):
+            return
+        futures = [ahead.future for ahead in aheads if ahead is not None]
+        self._waiting.append(_Waiting(futures, follow_up, owner))
+
     def discard(self, keys: Iterable[RequestKey]) -> None:
         """Forget requests sent ahead that will not be asked for after all."""
         for key in keys:
@@ -191,6 +224,7 @@ class RequestScheduler:
         """The main thread starts owner ``index``: what earlier owners left unused goes."""
         self._owner = index
         self.discard([key for key, ahead in self._ahead.items() if ahead.owner < index])
+        self._waiting = [waiting for waiting in self._waiting if waiting.owner >= index]
 
     def close(self) -> None:
         """End the run's requests: unsent ones are dropped, workers exit when idle."""
@@ -198,8 +232,33 @@ class RequestScheduler:
         for _ in self._workers:
             self._queue.put(_Task((2**31,), next(self._sequence), None))
         self._ahead.clear()
+        self._waiting.clear()
 
     # Internals
+
+    def _result(self, future: Future[requests.Response]) -> requests.Response:
+        """``future``'s response; follow-ups whose responses arrive meanwhile are planned."""
+        while True:
+            self._plan_follow_ups()
+            if future.done() or not self._waiting:
+                return future.result()
+            pending = {f for waiting in self._waiting for f in waiting.futures if not f.done()}
+            wait([future, *pending], return_when=FIRST_COMPLETED)
+
+    def _plan_follow_ups(self) -> None:
+        """Send ahead what each follow-up whose responses have all arrived plans."""
+        ready = [w for w in self._waiting if all(f.done() for f in w.futures)]
+        if not ready:
+            return
+        self._waiting = [w for w in self._waiting if w not in ready]
+        for waiting in ready:
+            if self._stopped_by is not None:
+                return
+            if any(f.cancelled() or f.exception() is not None for f in waiting.futures):
+                continue  # The main thread meets that error itself when it gets there.
+            responses = [f.result() for f in waiting.futures]
+            for request in waiting.follow_up.plan(responses):
+                self.send_ahead(request.key, request.send, owner=waiting.owner, kind="follow-up")
 
     def _submit(self, priority: tuple[int, ...], send: Callable[[], requests.Response]) -> _Task:
         task = _Task(priority, next(self._sequence), send)
@@ -261,27 +320,41 @@ class PlannedRequest:
     send: Callable[[], requests.Response]
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """Requests a serial run sends once it has read the responses to ``needs``.
+
+    ``plan`` runs in the main thread with those responses, in the order of ``needs``, as
+    soon as they have all arrived; it returns the requests to send ahead (possibly none).
+    It must only read: the main thread may still be several owners behind.
+    """
+
+    needs: tuple[RequestKey, ...]
+    plan: Callable[[list[requests.Response]], list[PlannedRequest]]
+
+
 class Lookahead:
     """Sends the first requests of the owners after the current one, as room allows.
 
     ``plan`` gives, in the main thread, the requests a serial run sends first for an owner
-    (its own read, then each child stream's first page), or ``None`` while it cannot tell
-    yet (no stream has had a request accepted); owners are planned in order, so the
-    workers always fetch what the main thread will ask for next.
+    (its own read, then each child stream's first page), each followed by the follow-ups
+    that need it, or ``None`` while it cannot tell yet (no stream has had a request
+    accepted); owners are planned in order, so the workers always fetch what the main
+    thread will ask for next.
     """
 
     def __init__(
         self,
         scheduler: RequestScheduler,
         owners: Sequence[dict[str, int]],
-        plan: Callable[[dict[str, int]], list[PlannedRequest] | None],
+        plan: Callable[[dict[str, int]], list[PlannedRequest | FollowUp] | None],
     ) -> None:
         """Nothing is planned until the main thread reaches the first owner."""
         self._scheduler = scheduler
         self._owners = owners
         self._plan = plan
         self._next_owner = 0
-        self._pending: list[PlannedRequest] = []
+        self._pending: list[PlannedRequest | FollowUp] = []
 
     def reach(self, index: int) -> None:
         """The main thread starts owner ``index``; send ahead for it and the next ones."""
@@ -302,6 +375,8 @@ class Lookahead:
                 self._next_owner += 1
                 continue
             request = self._pending.pop(0)
-            scheduler.send_ahead(
-                request.key, request.send, owner=self._next_owner - 1, kind="owner"
-            )
+            owner = self._next_owner - 1
+            if isinstance(request, FollowUp):
+                scheduler.follow(request, owner=owner)
+            else:
+                scheduler.send_ahead(request.key, request.send, owner=owner, kind="owner")

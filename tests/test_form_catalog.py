@@ -136,3 +136,36 @@ def test_an_unreadable_urn_resolves_to_no_form_without_any_call() -> None:
     assert (resolved.form_id, resolved.version, resolved.form) == (None, None, None)
     assert loaders.owner_calls == []
     assert loaders.lead_calls == []
+
+
+def test_a_listing_fetched_ahead_says_which_versions_will_be_read_by_lead() -> None:
+    # What a lead page fetched ahead may send early: exactly the versions resolve() will
+    # read once the owner's listing is added, and nothing the catalog already settled.
+    loaders = Loaders(
+        [_version(3, "v3")], {"lead-1": {"versionedLeadGenFormUrn": _urn(1), "form": form()}}
+    )
+    catalog = loaders.catalog()
+    listing = {FORM_ID: 3}
+
+    assert catalog.reads_once_listed(_urn(1), listing) is True
+    assert catalog.reads_once_listed(_urn(3), listing) is False, "the listing gives it"
+    assert catalog.reads_once_listed(_urn(1, form_id=999), listing) is False, "not listed"
+    assert catalog.reads_once_listed("urn:li:leadGenForm:1", listing) is False
+    assert loaders.owner_calls == []
+    assert loaders.lead_calls == [], "deciding reads nothing"
+
+    resolved = catalog.resolve(_urn(1), "lead-1", OWNER)
+
+    assert (resolved.version, resolved.problem) == (1, None)
+    assert loaders.lead_calls == ["lead-1"], "the read it predicted"
+    assert catalog.reads_once_listed(_urn(1), listing) is False, "resolved: never again"
+    other_owner_listing = {FORM_ID: 3}
+    assert catalog.reads_once_listed(_urn(2), other_owner_listing) is False, (
+        "a form another owner already listed may be read through that owner's leads first"
+    )
+
+
+def test_without_a_lead_loader_no_read_is_predicted() -> None:
+    catalog = FormCatalog()
+
+    assert catalog.reads_once_listed(_urn(1), {FORM_ID: 3}) is False

@@ -10,7 +10,13 @@ import pytest
 import requests
 
 from tap_linkedin_leads.errors import DailyLimitError
-from tap_linkedin_leads.scheduler import Lookahead, PlannedRequest, RequestScheduler, SharedPause
+from tap_linkedin_leads.scheduler import (
+    FollowUp,
+    Lookahead,
+    PlannedRequest,
+    RequestScheduler,
+    SharedPause,
+)
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -217,6 +223,124 @@ def test_lookahead_plans_owners_in_order_within_its_room(
         parallel.fetch((f"0/{part}", "v"), lambda: _response("not ahead"))
     lookahead.reach(1)
     assert planned == [0, 1, 2]
+
+
+def _answer(name: str) -> Callable[[], requests.Response]:
+    return lambda: _response(name)
+
+
+def test_a_follow_up_is_sent_as_soon_as_its_responses_arrive_while_the_main_thread_waits(
+    scheduler: Callable[[int], RequestScheduler],
+) -> None:
+    # The main thread waits for an earlier owner's request, which is only answered once the
+    # follow-up's request has been sent: planned only when the main thread got to it, the
+    # follow-up would come after that wait had run out.
+    parallel = scheduler(4)
+    follow_up_sent = threading.Event()
+    planned_with: list[list[str]] = []
+
+    def current() -> requests.Response:
+        answered = follow_up_sent.wait(WAIT)
+        return _response("current" if answered else "current, but the follow-up came late")
+
+    def read() -> requests.Response:
+        follow_up_sent.set()
+        return _response("read")
+
+    def plan(responses: list[requests.Response]) -> list[PlannedRequest]:
+        planned_with.append([response.url for response in responses])
+        return [PlannedRequest(("read", "v"), read)]
+
+    parallel.send_ahead(("current", "v"), current, owner=0, kind="owner")
+    parallel.send_ahead(("forms", "v"), _answer("forms"), owner=1, kind="owner")
+    parallel.send_ahead(("leads", "v"), _answer("leads"), owner=1, kind="owner")
+    parallel.follow(FollowUp((("forms", "v"), ("leads", "v")), plan), owner=1)
+
+    assert parallel.fetch(("current", "v"), _answer("not ahead")).url == "current"
+    assert planned_with == [["forms", "leads"]], "once, with its responses in order"
+    parallel.reach_owner(1)
+    for key in ("forms", "leads", "read"):
+        assert parallel.fetch((key, "v"), _answer("not ahead")).url == key
+
+
+def test_a_follow_up_whose_response_failed_plans_nothing(
+    scheduler: Callable[[int], RequestScheduler],
+) -> None:
+    parallel = scheduler(2)
+    planned: list[object] = []
+
+    def refused() -> requests.Response:
+        msg = "refused"
+        raise RuntimeError(msg)
+
+    parallel.send_ahead(("forms", "v"), _answer("forms"), owner=1, kind="owner")
+    parallel.send_ahead(("leads", "v"), refused, owner=1, kind="owner")
+    parallel.follow(FollowUp((("forms", "v"), ("leads", "v")), planned.append), owner=1)
+    parallel.reach_owner(1)
+
+    assert parallel.fetch(("forms", "v"), _answer("not ahead")).url == "forms"
+    with pytest.raises(RuntimeError, match="refused"):
+        parallel.fetch(("leads", "v"), _answer("not ahead"))
+    assert parallel.fetch(("other", "v"), _answer("other")).url == "other"
+    assert planned == [], "the main thread meets the error itself; nothing is planned from it"
+
+
+def test_follow_ups_of_owners_left_behind_or_never_sent_ahead_are_dropped(
+    scheduler: Callable[[int], RequestScheduler],
+) -> None:
+    parallel = scheduler(2)
+    planned: list[object] = []
+    release = threading.Event()
+
+    def slow() -> requests.Response:
+        release.wait(WAIT)
+        return _response("slow")
+
+    parallel.send_ahead(("slow", "v"), slow, owner=1, kind="owner")
+    parallel.follow(FollowUp((("slow", "v"),), planned.append), owner=1)
+    parallel.follow(FollowUp((("never sent", "v"),), planned.append), owner=1)
+    parallel.reach_owner(2)  # owner 1 was skipped: its follow-up goes with its requests
+    release.set()
+
+    assert parallel.fetch(("after", "v"), _answer("after")).url == "after"
+    assert planned == []
+
+
+def test_a_serial_scheduler_plans_no_follow_up(
+    scheduler: Callable[[int], RequestScheduler],
+) -> None:
+    serial = scheduler(1)
+    planned: list[object] = []
+
+    serial.follow(FollowUp((("a", "v"),), planned.append), owner=0)
+    assert serial.fetch(("a", "v"), _answer("a")).url == "a"
+    assert planned == []
+
+
+def test_lookahead_registers_each_follow_up_after_the_requests_it_needs(
+    scheduler: Callable[[int], RequestScheduler],
+) -> None:
+    parallel = scheduler(2)
+    planned_with: list[list[str]] = []
+
+    def plan_follow_up(responses: list[requests.Response]) -> list[PlannedRequest]:
+        planned_with.append([response.url for response in responses])
+        return [PlannedRequest(("0/read", "v"), _answer("0/read"))]
+
+    def plan(owner: dict[str, int]) -> list[PlannedRequest | FollowUp]:
+        del owner
+        return [
+            PlannedRequest(("0/forms", "v"), _answer("0/forms")),
+            PlannedRequest(("0/leads", "v"), _answer("0/leads")),
+            FollowUp((("0/forms", "v"), ("0/leads", "v")), plan_follow_up),
+        ]
+
+    Lookahead(parallel, [{"account_id": 0}], plan).reach(0)
+
+    assert parallel.fetch(("0/forms", "v"), _answer("not ahead")).url == "0/forms"
+    assert parallel.fetch(("0/leads", "v"), _answer("not ahead")).url == "0/leads"
+    assert parallel.fetch(("0/read", "v"), _answer("not ahead")).url == "0/read"
+    assert planned_with == [["0/forms", "0/leads"]]
 
 
 def test_a_shared_pause_holds_every_waiter_until_it_passes() -> None:

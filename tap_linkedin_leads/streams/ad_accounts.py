@@ -23,7 +23,7 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_linkedin_leads.restli import RestliValue
-    from tap_linkedin_leads.scheduler import PlannedRequest
+    from tap_linkedin_leads.scheduler import FollowUp, PlannedRequest, RequestKey
     from tap_linkedin_leads.streams.owners import OwnerStream
 
 __all__ = ["AdAccountsStream"]
@@ -117,21 +117,27 @@ class AdAccountsStream(LinkedInStream):
                     # A dry run's record limit: the SDK carries on with the next child.
                     continue
 
-    def _first_requests(self, owner: dict[str, int]) -> list[PlannedRequest] | None:
+    def _first_requests(self, owner: dict[str, int]) -> list[PlannedRequest | FollowUp] | None:
         """What a serial sync of ``owner`` sends first: its own read, then each child's.
 
-        ``None`` while none of those streams has had a request accepted: nothing can be
-        sent ahead for them yet, but it can be once the first owner is read.
+        Each child's follow-ups come right after its first requests. ``None`` while none of
+        those streams has had a request accepted: nothing can be sent ahead for them yet,
+        but it can be once the first owner is read.
         """
         streams: list[LinkedInStream] = []
-        planned = []
+        planned: list[PlannedRequest | FollowUp] = []
         if "account_id" in owner and self.run.settings.account_ids and self._searched is None:
             streams.append(self)
             planned += self.first_requests({"account_id": owner["account_id"]})
+        firsts: dict[str, RequestKey] = {}
         for child in self._synced_children():
             streams.append(child)
             for child_context in child.contexts_for(owner):
-                planned += child.first_requests(child_context)
+                requests = child.first_requests(child_context)
+                planned += requests
+                if requests and child.name not in firsts:
+                    firsts[child.name] = requests[0].key
+                    planned += child.follow_ups(child_context, firsts)
         if not planned and not all(stream.accepted for stream in streams):
             return None
         return planned

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typing as t
-from functools import cached_property
+from functools import cached_property, partial
 
 from typing_extensions import override
 
@@ -22,21 +22,23 @@ from tap_linkedin_leads.leads import (
     to_epoch_ms,
 )
 from tap_linkedin_leads.pagination import OffsetPaginator
-from tap_linkedin_leads.payload import payload_of
+from tap_linkedin_leads.payload import dig, json_int, payload_of
 from tap_linkedin_leads.restli import Projection, encode_leaf
+from tap_linkedin_leads.scheduler import FollowUp
 from tap_linkedin_leads.schemas import LEAD_FORM_RESPONSE_SCHEMA
 from tap_linkedin_leads.streams.ad_accounts import AdAccountsStream
+from tap_linkedin_leads.streams.lead_forms import LeadFormsStream
 from tap_linkedin_leads.streams.owners import OwnerStream, owner_only
 
 if t.TYPE_CHECKING:
     import datetime
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
     import requests
     from singer_sdk.helpers.types import Context
 
     from tap_linkedin_leads.restli import RestliValue
-    from tap_linkedin_leads.scheduler import PlannedRequest
+    from tap_linkedin_leads.scheduler import PlannedRequest, RequestKey
 
 __all__ = ["LeadFormResponsesStream"]
 
@@ -373,8 +375,56 @@ class LeadFormResponsesStream(OwnerStream):
         scheduler = self.run.scheduler
         if "_window" not in (context or {}) or not scheduler.parallel:
             return
-        mode = self.run.settings.test_leads
         owner = owner_only(context)
+        for urn, lead_id in self._first_lead_of_each_version(records):
+            if self.run.forms.reads_by_lead(urn, owner):
+                planned = self.planned({**owner, "_lead_id": lead_id}, 0)
+                scheduler.send_ahead(planned.key, planned.send, kind="form")
+
+    @override
+    def follow_ups(
+        self, context: Context | None, firsts: Mapping[str, RequestKey]
+    ) -> list[FollowUp]:
+        # The version reads of an owner's first lead page, planned as soon as that page and
+        # the owner's first ``leadForms`` page have arrived, not when the main thread reaches
+        # the owner: otherwise each owner adds a round trip nothing overlaps. Only a first
+        # window that is the whole window: a split one drops leads past its end.
+        forms, leads = firsts.get(LeadFormsStream.name), firsts.get(self.name)
+        start, end = self.window(context)
+        first_ms = to_epoch_ms(start)
+        _, keep = self._next_window(first_ms, first_ms, to_epoch_ms(end))
+        if forms is None or leads is None or keep != (None, None):
+            return []
+        return [FollowUp((forms, leads), partial(self._version_reads_ahead, owner_only(context)))]
+
+    def _version_reads_ahead(
+        self, owner: dict[str, t.Any], responses: list[requests.Response]
+    ) -> list[PlannedRequest]:
+        """The lead reads the owner's first lead page will need, from its first forms page."""
+        forms_page, lead_page = (dig(payload_of(r), "elements") for r in responses)
+        if not isinstance(forms_page, list) or not isinstance(lead_page, list):
+            return []  # The main thread stops on that page itself.
+        listing = {
+            form_id: json_int(form.get("versionId"))
+            for form in forms_page
+            if isinstance(form, dict) and (form_id := json_int(form.get("id"))) is not None
+        }
+        records = [record for record in lead_page if isinstance(record, dict)]
+        return [
+            self.planned({**owner, "_lead_id": lead_id}, 0)
+            for urn, lead_id in self._first_lead_of_each_version(records)
+            if self.run.forms.reads_once_listed(urn, listing)
+        ]
+
+    def _first_lead_of_each_version(
+        self, records: Iterable[dict[str, t.Any]]
+    ) -> Iterator[tuple[str, str]]:
+        """(versioned form URN, lead id) of the first lead kept for each URN on a page.
+
+        That lead is the one a serial run reads to learn the version, so a read sent ahead
+        is the very request it will ask for.
+        """
+        mode = self.run.settings.test_leads
         seen: set[str] = set()
         for record in records:
             urn, lead_id = record.get("versionedLeadGenFormUrn"), record.get("id")
@@ -382,9 +432,7 @@ class LeadFormResponsesStream(OwnerStream):
             if skipped or not isinstance(urn, str) or not isinstance(lead_id, str) or urn in seen:
                 continue
             seen.add(urn)
-            if self.run.forms.reads_by_lead(urn, owner):
-                planned = self.planned({**owner, "_lead_id": lead_id}, 0)
-                scheduler.send_ahead(planned.key, planned.send, kind="form")
+            yield urn, lead_id
 
     @cached_property
     def _wants_campaign_name(self) -> bool:

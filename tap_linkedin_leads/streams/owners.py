@@ -21,6 +21,7 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_linkedin_leads.restli import RestliValue
+    from tap_linkedin_leads.scheduler import FollowUp, RequestKey
 
 __all__ = ["SEARCH_PAGE_SIZE", "OwnerStream", "describe_owner", "owner_only"]
 
@@ -116,6 +117,17 @@ class OwnerStream(LinkedInStream):
             return before, before
         signpost = state.get("replication_key_signpost")
         return before, min(newest, signpost) if signpost else newest
+
+    def follow_ups(
+        self, context: Context | None, firsts: Mapping[str, RequestKey]
+    ) -> list[FollowUp]:
+        """Requests to plan from this owner's first responses once they arrive (none here).
+
+        ``firsts`` holds the first request planned for the owner by each stream so far, by
+        stream name, this one's included.
+        """
+        del context, firsts
+        return []
 
     def plan_owners(self, account_ids: Iterable[int], organization_ids: Iterable[int]) -> None:
         """Tell the run's progress which owners this stream reads, in order."""
