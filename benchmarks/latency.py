@@ -118,11 +118,11 @@ def measure(args: argparse.Namespace) -> tuple[SandboxData, list[LatencyRun]]:
 def render(data: SandboxData, runs: list[LatencyRun], args: argparse.Namespace) -> str:
     """The results as a markdown section."""
     latency_ms = round(args.latency * 1000)
+    command = " ".join(["python benchmarks/latency.py", *_shown(args)])
     lines = [
         f"Every answer delayed by {latency_ms} ms; {len(data.visible_account_ids)} ad accounts "
         f"(one of them forbidden), {len(expected_lead_ids(data))} leads to sync. Command: "
-        f"`python benchmarks/latency.py {' '.join(_shown(args))}`".rstrip()
-        + ".",
+        f"`{command}`.",
         f"Machine: {platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, {platform.machine()}.",
         "",
