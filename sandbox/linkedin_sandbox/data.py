@@ -1,24 +1,16 @@
-"""The sandbox's synthetic, deterministic LinkedIn data set.
+"""The sandbox's synthetic, deterministic LinkedIn data set: how it is generated.
 
 :meth:`SandboxData.generate` builds ad accounts, campaigns, organizations, lead forms (with
 versions) and leads from a seed and a few sizes; the same arguments always give the same data.
-
-Leads are stored compactly — submission time, form and test flag in flat arrays — and
-materialised on demand (:mod:`linkedin_sandbox.leads`), so a million leads fit in a
-few tens of megabytes. Per owner and lead type the sandbox keeps the lead indices sorted
-newest first, with ties in the same millisecond in a stable (generation) order; a page of
-``leadFormResponses`` is a slice of that order.
+:meth:`SandboxData.add_leads` grows it deterministically. Where it is kept and how the API
+finds it is :mod:`linkedin_sandbox.store`.
 """
 
 from __future__ import annotations
 
-import bisect
 import random
-import threading
 from array import array
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from linkedin_sandbox import fakes
 from linkedin_sandbox.forms import (
@@ -27,41 +19,18 @@ from linkedin_sandbox.forms import (
     FormRecord,
     build_form,
 )
-from linkedin_sandbox.leads import build_lead, lead_id, version_at
-
-JsonDict = dict[str, Any]
+from linkedin_sandbox.store import (
+    ACCOUNT_OWNER,
+    ORGANIZATION_OWNER,
+    DataStore,
+    JsonDict,
+    to_epoch_ms,
+)
 
 DAY_MS = 86_400_000
 DEFAULT_END = datetime(2026, 11, 1, tzinfo=timezone.utc)
 """Fixed default end of the data window, so data depends on the seed and sizes only."""
 DEFAULT_SPAN = timedelta(days=90)
-
-ACCOUNT_OWNER = "sponsoredAccount"
-ORGANIZATION_OWNER = "organization"
-
-
-def to_epoch_ms(value: int | datetime | str) -> int:
-    """Convert epoch ms, an aware/naive (UTC) datetime or an ISO-8601 string to epoch ms.
-
-    Args:
-        value: The time.
-
-    Returns:
-        Milliseconds since the Unix epoch.
-    """
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return int(value.timestamp() * 1000)
-    return int(value)
-
-
-def ms_to_iso(ms: int) -> str:
-    """Epoch ms -> ``YYYY-MM-DDTHH:MM:SSZ`` (second precision, UTC)."""
-    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _unique_ints(rng: random.Random, low: int, high: int, n: int, used: set[int]) -> list[int]:
@@ -83,67 +52,8 @@ def _form_state(position: int, form_number: int) -> str:
     return "PUBLISHED"
 
 
-@dataclass
-class LeadSlice:
-    """The leads matching one ``leadFormResponses`` query, newest first.
-
-    Attributes:
-        order: Lead indices in result order (shared; do not modify).
-        lo: First position of the match in ``order``.
-        hi: One past the last position.
-    """
-
-    order: array[int]
-    lo: int
-    hi: int
-
-    def __len__(self) -> int:
-        """Number of matching leads."""
-        return self.hi - self.lo
-
-    def index_at(self, position: int) -> int:
-        """Lead index at a 0-based result position."""
-        return self.order[self.lo + position]
-
-
-class _OwnerIndex:
-    """Sorted lead indices for one (owner, lead type): all, test only, non-test only.
-
-    Each variant keeps ``order`` (lead indices, newest first) and ``neg_times`` (the negated
-    submission times in the same order, ascending) so a time window is two bisections.
-    """
-
-    def __init__(self, members: array[int], times: array[int], test: bytearray) -> None:
-        # reverse=True keeps equal keys in their original (ascending index) order.
-        ordered = sorted(members, key=times.__getitem__, reverse=True)
-        self.variants: dict[bool | None, tuple[array[int], array[int]]] = {}
-        for variant in (None, True, False):
-            chosen = ordered if variant is None else [i for i in ordered if test[i] == variant]
-            order = array("q", chosen)
-            neg_times = array("q", [-times[i] for i in chosen])
-            self.variants[variant] = (order, neg_times)
-
-    def window(self, *, test: bool | None, start_ms: int | None, end_ms: int | None) -> LeadSlice:
-        order, neg_times = self.variants[test]
-        # start inclusive, end exclusive: start <= t < end  <=>  -end < -t <= -start
-        lo = 0 if end_ms is None else bisect.bisect_right(neg_times, -end_ms)
-        hi = len(order) if start_ms is None else bisect.bisect_right(neg_times, -start_ms)
-        return LeadSlice(order, lo, max(lo, hi))
-
-
-class SandboxData:
-    """A deterministic synthetic LinkedIn data set (build it with :meth:`generate`).
-
-    Attributes:
-        seed: The seed it was generated from.
-        start_ms: Start of the lead window (epoch ms, inclusive).
-        end_ms: End of the lead window (epoch ms, exclusive); grows with :meth:`add_leads`.
-        accounts: adAccounts elements the token's member can see, as the API returns them.
-        forbidden_accounts: Accounts that exist but answer 403 to this member.
-        organization_ids: Organizations (company pages) owning organic forms.
-        campaigns: adCampaigns elements of the visible accounts.
-        form_versions: ``(form_id, version_id)`` -> form dict, every version.
-    """
+class SandboxData(DataStore):
+    """A deterministic synthetic LinkedIn data set (build it with :meth:`generate`)."""
 
     def __init__(self, seed: int, start_ms: int, end_ms: int) -> None:
         """Create an empty data set; use :meth:`generate` instead.
@@ -153,26 +63,8 @@ class SandboxData:
             start_ms: Start of the lead window.
             end_ms: End of the lead window.
         """
-        self.seed = seed
-        self.start_ms = start_ms
-        self.end_ms = end_ms
-        self.accounts: list[JsonDict] = []
-        self.forbidden_accounts: list[JsonDict] = []
-        self.organization_ids: list[int] = []
-        self.campaigns: list[JsonDict] = []
-        self.form_versions: dict[tuple[int, int], JsonDict] = {}
-        self._forms: list[FormRecord] = []
-        self._form_by_id: dict[int, int] = {}
-        self._forms_by_owner: dict[str, list[int]] = {}
-        self._times: array[int] = array("q")
-        self._form_of: array[int] = array("i")
-        self._test = bytearray()
-        self._members: dict[tuple[str, str], array[int]] = {}
-        self._index: dict[tuple[str, str], _OwnerIndex] = {}
-        self._lead_ids: dict[str, int] | None = None
-        self._leads_cache: list[JsonDict] | None = None
+        super().__init__(seed, start_ms, end_ms)
         self._add_cursor = 0
-        self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ generation
 
@@ -257,7 +149,7 @@ class SandboxData:
         owners += [(ORGANIZATION_OWNER, o) for o in data.organization_ids]
         form_number = 0
         for owner_kind, owner_id in owners:
-            data._forms_by_owner[f"urn:li:{owner_kind}:{owner_id}"] = []
+            data.add_owner(f"urn:li:{owner_kind}:{owner_id}")
             for position in range(forms_per_owner):
                 form = data._make_form(
                     rng,
@@ -269,7 +161,7 @@ class SandboxData:
                     used=used,
                 )
                 form_number += 1
-                data._register_form(form)
+                data.add_form(form)
                 if form.state != "DRAFT":
                     data._generate_leads(rng, form, leads_per_form, test_lead_ratio, same_ms_ratio)
         return data
@@ -426,13 +318,6 @@ class SandboxData:
                                          7_099_999_999_999_999_999, 1, used)[0]  # fmt: skip
         return form
 
-    def _register_form(self, form: FormRecord) -> None:
-        self._form_by_id[form.form_id] = len(self._forms)
-        self._forms_by_owner.setdefault(form.owner_urn, []).append(len(self._forms))
-        self._forms.append(form)
-        for version in form.versions:
-            self.form_versions[(form.form_id, version["versionId"])] = version
-
     def _generate_leads(
         self,
         rng: random.Random,
@@ -441,12 +326,9 @@ class SandboxData:
         test_ratio: float,
         same_ms_ratio: float,
     ) -> None:
-        form_index = self._form_by_id[form.form_id]
         span = self.end_ms - self.start_ms
-        members = self._members.setdefault((form.owner_urn, form.lead_type), array("q"))
-        first = len(self._times)
-        times = self._times
-        test = self._test
+        times = array("q")
+        test = bytearray()
         random_ = rng.random
         previous = -1
         for _ in range(n):
@@ -457,8 +339,7 @@ class SandboxData:
             times.append(submitted)
             test.append(random_() < test_ratio)
             previous = submitted
-        self._form_of.extend([form_index] * n)
-        members.extend(range(first, first + n))
+        self.add_leads_to_form(form, times, test)
 
     # ------------------------------------------------------------------ growth
 
@@ -497,23 +378,12 @@ class SandboxData:
             newest = max(self._times) if self._times else self.end_ms
             base = max(newest, self.end_ms)
             fixed = to_epoch_ms(submitted_at) if submitted_at is not None else None
-            added = []
+            added: list[int] = []
             for number in range(n):
                 form = forms[self._add_cursor % len(forms)]
                 self._add_cursor += 1
                 submitted = fixed if fixed is not None else base + (number + 1) * 60_000
-                index = len(self._times)
-                self._times.append(submitted)
-                self._test.append(test_lead)
-                self._form_of.append(self._form_by_id[form.form_id])
-                key = (form.owner_urn, form.lead_type)
-                self._members.setdefault(key, array("q")).append(index)
-                self._index.pop(key, None)
-                if self._lead_ids is not None:
-                    self._lead_ids[lead_id(self.seed, index)] = index
-                added.append(index)
-                self.end_ms = max(self.end_ms, submitted + 1)
-            self._leads_cache = None
+                added.extend(self.add_leads_to_form(form, [submitted], [test_lead]))
             return [self.lead(index) for index in added]
 
     def _eligible_forms(
@@ -544,136 +414,3 @@ class SandboxData:
             msg = "no published form matches"
             raise ValueError(msg)
         return forms
-
-    # ------------------------------------------------------------------ lookups
-
-    @property
-    def forms(self) -> list[JsonDict]:
-        """Every form's latest version, exactly as ``GET /rest/leadForms`` returns it."""
-        return [form.latest for form in self._forms]
-
-    @property
-    def leads(self) -> list[JsonDict]:
-        """Every lead, in generation order (materialised once and cached).
-
-        For very large data sets prefer :meth:`query_leads` or :meth:`lead`.
-        """
-        with self._lock:
-            if self._leads_cache is None:
-                self._leads_cache = [self.lead(i) for i in range(len(self._times))]
-            return self._leads_cache
-
-    @property
-    def lead_count(self) -> int:
-        """Number of leads (cheap, unlike ``len(data.leads)`` on a big data set)."""
-        return len(self._times)
-
-    @property
-    def visible_account_ids(self) -> list[int]:
-        """Account ids the token's member can read."""
-        return [a["id"] for a in self.accounts]
-
-    @property
-    def forbidden_account_ids(self) -> list[int]:
-        """Account ids that exist but answer 403 to this member."""
-        return [a["id"] for a in self.forbidden_accounts]
-
-    def account(self, account_id: int) -> JsonDict | None:
-        """A visible account by id, or None."""
-        return next((a for a in self.accounts if a["id"] == account_id), None)
-
-    def form_record(self, form_id: int) -> FormRecord | None:
-        """The internal record of a form, or None if unknown."""
-        position = self._form_by_id.get(form_id)
-        return None if position is None else self._forms[position]
-
-    def forms_of(self, owner_urn: str) -> list[FormRecord]:
-        """Forms owned by an owner URN, in generation order."""
-        return [self._forms[i] for i in self._forms_by_owner.get(owner_urn, [])]
-
-    def is_known_owner(self, owner_urn: str) -> bool:
-        """True if the owner URN belongs to a visible account or an organization."""
-        return owner_urn in self._forms_by_owner
-
-    def lead(self, index: int) -> JsonDict:
-        """Materialise the lead with this index."""
-        form = self._forms[self._form_of[index]]
-        return build_lead(
-            self.seed, index, form, self._times[index], test_lead=bool(self._test[index])
-        )
-
-    def lead_form_version(self, index: int) -> tuple[int, int]:
-        """``(form_id, version_id)`` a lead answers, without materialising the lead."""
-        form = self._forms[self._form_of[index]]
-        return form.form_id, version_at(form, self._times[index])
-
-    def lead_form_record(self, index: int) -> FormRecord:
-        """The form a lead answers."""
-        return self._forms[self._form_of[index]]
-
-    def lead_index_by_id(self, lead_id_text: str) -> int | None:
-        """Index of a lead by its id (builds an id map on first use)."""
-        with self._lock:
-            if self._lead_ids is None:
-                self._lead_ids = {lead_id(self.seed, i): i for i in range(len(self._times))}
-            return self._lead_ids.get(lead_id_text)
-
-    def lead_window(
-        self,
-        owner_urn: str,
-        lead_type: str,
-        *,
-        test: bool | None,
-        start_ms: int | None = None,
-        end_ms: int | None = None,
-    ) -> LeadSlice:
-        """The leads of one owner and lead type in a time window, newest first.
-
-        Args:
-            owner_urn: ``urn:li:sponsoredAccount:..`` or ``urn:li:organization:..``.
-            lead_type: SPONSORED, COMPANY, EVENT or ORGANIZATION_PRODUCT.
-            test: True = test leads only, False = non-test only, None = both.
-            start_ms: Inclusive lower bound of ``submittedAt``.
-            end_ms: Exclusive upper bound of ``submittedAt``.
-
-        Returns:
-            The matching slice.
-        """
-        key = (owner_urn, lead_type)
-        with self._lock:
-            index = self._index.get(key)
-            if index is None:
-                index = _OwnerIndex(self._members.get(key, array("q")), self._times, self._test)
-                self._index[key] = index
-        return index.window(test=test, start_ms=start_ms, end_ms=end_ms)
-
-    def query_leads(
-        self,
-        owner: str | int,
-        lead_type: str = SPONSORED,
-        *,
-        test_leads: bool | None = False,
-        start: int | datetime | str | None = None,
-        end: int | datetime | str | None = None,
-    ) -> list[JsonDict]:
-        """The leads a correct client should receive for one finder query, in API order.
-
-        Args:
-            owner: Owner URN, or an account id.
-            lead_type: The lead type.
-            test_leads: True = test leads only, False = non-test only, None = both.
-            start: Inclusive lower bound.
-            end: Exclusive upper bound.
-
-        Returns:
-            The leads, newest first.
-        """
-        owner_urn = owner if isinstance(owner, str) else f"urn:li:{ACCOUNT_OWNER}:{owner}"
-        window = self.lead_window(
-            owner_urn,
-            lead_type,
-            test=test_leads,
-            start_ms=None if start is None else to_epoch_ms(start),
-            end_ms=None if end is None else to_epoch_ms(end),
-        )
-        return [self.lead(window.index_at(p)) for p in range(len(window))]

@@ -1,7 +1,7 @@
 """Build ``leadFormResponses`` elements on demand from a few stored numbers per lead.
 
 Storing a million lead dicts would take gigabytes. The sandbox keeps only each lead's
-submission time, form and test flag (see :mod:`linkedin_sandbox.data`) and derives
+submission time, form and test flag (see :mod:`linkedin_sandbox.store`) and derives
 everything else — id, submitter, answers, campaign, creative — from a BLAKE2b digest of
 ``(data seed, lead index)``. Building the same lead twice therefore gives the same dict, and
 no per-lead ``random.Random`` has to be seeded (which would cost more than the lead itself).

@@ -29,7 +29,8 @@ from linkedin_sandbox.paging import ShortPagePlan
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
-    from linkedin_sandbox.data import LeadSlice, SandboxData
+    from linkedin_sandbox.data import SandboxData
+    from linkedin_sandbox.store import LeadSlice
 
 __all__ = [
     "ORGANIC_LEAD_TYPES",

@@ -18,11 +18,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 from linkedin_sandbox.api import Request, Response, SandboxApi
-from linkedin_sandbox.data import SandboxData, ms_to_iso
+from linkedin_sandbox.data import SandboxData
 from linkedin_sandbox.faults import Fault, FaultPlan
 from linkedin_sandbox.oauth import TokenStore
 from linkedin_sandbox.options import READ_AT_START, ServerOptions
 from linkedin_sandbox.requestlog import RecordedRequest, RequestLog
+from linkedin_sandbox.store import ms_to_iso
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

@@ -21,8 +21,8 @@ import typing as t
 
 import pytest
 from linkedin_sandbox import Fault, SandboxData, ShortPagePlan
-from linkedin_sandbox.data import ms_to_iso
 from linkedin_sandbox.oracle import MinimalSync, pages
+from linkedin_sandbox.store import ms_to_iso
 from singer_sdk.singerlib import RecordMessage
 from typing_extensions import override
 
