@@ -137,23 +137,24 @@ def measure_size(leads: int, args: argparse.Namespace, workdir: Path) -> SizeRes
     """The three clients, ``repeat`` times each, alternating; then one incremental tap run."""
     data = SandboxData.benchmark(leads, seed=args.seed, accounts=args.accounts)
     repeat = args.repeat if leads < args.large else args.large_repeat
-    per_run = len(data.visible_account_ids) * 8 + data.lead_count // 900 + 50
+    # The sandbox serves the same data set (same seed and sizes), so its window is this one.
+    oracle = MinimalSync(
+        data, data.start_ms, data.end_ms, page_size=PAGE_SIZE, lookback_days=LOOKBACK_DAYS
+    )
+    full = oracle.calls()
+    # The request log keeps one full run (the most any client makes) between two drains.
+    per_run = sum(full.values())
     serve_args = ["--leads", str(leads), "--accounts", str(args.accounts)]
     serve_args += ["--seed", str(args.seed), "--log-limit", str(2 * per_run + 1000)]
     tag = str(leads)
     with Sandbox(serve_args) as sandbox:
         end_ms = int(sandbox.info["end_ms"])
+        assert end_ms == data.end_ms, "the sandbox serves another data set than the oracle's"
+        assert epoch_ms(sandbox.config["start_date"]) == data.start_ms
         end = datetime.datetime.fromtimestamp(end_ms / 1000, tz=datetime.timezone.utc)
         # A fixed end keeps the URLs (and so the run) the same whatever day it runs.
         config = {**sandbox.config, "end_date": end.strftime("%Y-%m-%dT%H:%M:%SZ")}
         config_path = _write_json(workdir / f"config-{tag}.json", config)
-        oracle = MinimalSync(
-            data,
-            epoch_ms(config["start_date"]),
-            end_ms,
-            page_size=PAGE_SIZE,
-            lookback_days=LOOKBACK_DAYS,
-        )
         commands = {
             "raw": baseline_command(config_path, "raw"),
             "same output": baseline_command(config_path, "readable"),
@@ -194,7 +195,6 @@ def measure_size(leads: int, args: argparse.Namespace, workdir: Path) -> SizeRes
                 workdir / f"tap-incremental-{tag}.stderr",
             )
             expected_incremental = oracle.calls(state)
-    full = oracle.calls()
     return SizeResult(
         leads_requested=leads,
         accounts=len(data.visible_account_ids),

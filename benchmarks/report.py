@@ -148,7 +148,6 @@ def evaluate(
                 ),
                 all(
                     r.incremental is not None
-                    and r.incremental.calls["leadFormResponses"] == r.accounts
                     and r.incremental.calls == r.expected_incremental_calls
                     for r in incremental
                 ),
