@@ -231,3 +231,12 @@ def test_ci_and_the_readme_run_the_matrix(script: str) -> None:
         assert text.rstrip().endswith('exec .venv/bin/python scripts/python_matrix.py "$@"')
     readme = (ROOT / "README.md").read_text()
     assert "\nbash scripts/test.sh\n" in readme
+
+
+def test_every_venv_gets_the_tap_and_the_sandbox_as_test_sh_installs_them() -> None:
+    """The sandbox is its own distribution: the primary venv (test.sh, with uv or pip) and each
+    matrix venv install it beside the tap, or the sandbox tests and the integration tests fail
+    to import it."""
+    assert matrix.INSTALL == ("-e", ".[dev]", "-e", "./sandbox")
+    test_sh = (ROOT / "scripts/test.sh").read_text()
+    assert test_sh.count("-e '.[dev]' -e ./sandbox") == 2  # uv, and the pip fallback
