@@ -21,7 +21,6 @@ import signal
 import sys
 import threading
 import typing as t
-from typing import TYPE_CHECKING
 
 from linkedin_sandbox.data import SandboxData
 from linkedin_sandbox.faults import Fault
@@ -29,7 +28,7 @@ from linkedin_sandbox.options import ServerOptions, month_range
 from linkedin_sandbox.paging import ShortPagePlan
 from linkedin_sandbox.server import SandboxServer
 
-if TYPE_CHECKING:
+if t.TYPE_CHECKING:
     from collections.abc import Sequence
     from types import FrameType
 
