@@ -18,7 +18,6 @@ from functools import cached_property
 
 from typing_extensions import override
 
-from tap_linkedin_leads.leads import parse_datetime
 from tap_linkedin_leads.progress import how_it_ended
 from tap_linkedin_leads.scheduler import RequestScheduler
 from tap_linkedin_leads.settings import (
@@ -28,6 +27,7 @@ from tap_linkedin_leads.settings import (
     parse_account_id,
     parse_organization_id,
 )
+from tap_linkedin_leads.times import parse_datetime
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping

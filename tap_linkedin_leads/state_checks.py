@@ -13,8 +13,8 @@ import typing as t
 
 from tap_linkedin_leads.errors import StateError
 from tap_linkedin_leads.json_input import brief_json, json_kind
-from tap_linkedin_leads.leads import parse_datetime
 from tap_linkedin_leads.streams.owners import describe_owner
+from tap_linkedin_leads.times import parse_datetime
 
 if t.TYPE_CHECKING:
     from collections.abc import Mapping
@@ -29,7 +29,7 @@ def parse_bookmark(value: object) -> datetime.datetime | None:
     """A bookmark as a time, if both the tap and the SDK can read it; else ``None``.
 
     The SDK compares a bookmark with ``start_date`` through ``datetime.fromisoformat``, the
-    tap plans its window with :func:`~tap_linkedin_leads.leads.parse_datetime`.
+    tap plans its window with :func:`~tap_linkedin_leads.times.parse_datetime`.
     """
     if not isinstance(value, str):
         return None

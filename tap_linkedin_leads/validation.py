@@ -18,7 +18,6 @@ from urllib.parse import urlparse
 from singer_sdk.typing import DEFAULT_JSONSCHEMA_VALIDATOR
 
 from tap_linkedin_leads.json_input import brief_json
-from tap_linkedin_leads.leads import parse_datetime
 from tap_linkedin_leads.settings import (
     CREDENTIAL_GROUPS,
     SETTING_NAMES,
@@ -26,6 +25,7 @@ from tap_linkedin_leads.settings import (
     parse_account_id,
     parse_organization_id,
 )
+from tap_linkedin_leads.times import parse_datetime
 
 if t.TYPE_CHECKING:
     import datetime

@@ -7,8 +7,8 @@ import json
 
 import responses
 
-from tap_linkedin_leads.leads import format_submitted_at, to_epoch_ms
 from tap_linkedin_leads.tap import TapLinkedInLeads
+from tap_linkedin_leads.times import format_submitted_at, to_epoch_ms
 from tests.conftest import API, BASE_CONFIG, add_token, calls_to, run_tap
 from tests.linkedin_payloads import ACCOUNT_ID, OTHER_ACCOUNT_ID, account, collection, lead
 

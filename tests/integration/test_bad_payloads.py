@@ -22,7 +22,7 @@ import pytest
 from linkedin_sandbox import SandboxData, SandboxServer
 from linkedin_sandbox.oracle import expected_lead_ids
 
-from tap_linkedin_leads.leads import format_submitted_at
+from tap_linkedin_leads.times import format_submitted_at
 from tests.integration.conftest import CliRun, run_cli
 
 if t.TYPE_CHECKING:

@@ -13,7 +13,7 @@ import pytest
 from linkedin_sandbox import Fault, SandboxData, ShortPagePlan
 from linkedin_sandbox.oracle import expected_lead_ids
 
-from tap_linkedin_leads.leads import format_submitted_at, parse_datetime, to_epoch_ms
+from tap_linkedin_leads.times import format_submitted_at, parse_datetime, to_epoch_ms
 from tests.integration.conftest import run_cli
 
 if t.TYPE_CHECKING:
