@@ -48,6 +48,9 @@ def contact_key(predefined_field: str) -> str:
     return predefined_field.lower()
 
 
+# The JSON here is read with inline ``type(x) is dict`` / ``type(x) is int`` checks on purpose,
+# not with payload.dig() and payload.json_int() as elsewhere: this code runs for every answer of
+# every lead, where a function call per check adds up.
 _NO_QUESTIONS: dict[int, CompiledQuestion] = {}
 _NO_CONSENTS: dict[int, str | None] = {}
 

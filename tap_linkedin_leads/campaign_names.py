@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import typing as t
 
+from tap_linkedin_leads.payload import json_int
+
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
 
@@ -33,8 +35,8 @@ class CampaignNames:
         """Pass ``campaigns`` through, remembering their names for ``account_id``'s leads."""
         names = self._names.setdefault(account_id, {})
         for campaign in campaigns:
-            campaign_id, name = campaign.get("id"), campaign.get("name")
-            if isinstance(campaign_id, int):
+            campaign_id, name = json_int(campaign.get("id")), campaign.get("name")
+            if campaign_id is not None:
                 names[campaign_id] = name if isinstance(name, str) else None
             yield campaign
 

@@ -25,14 +25,12 @@ def localized_text(value: object, locale_key: str | None) -> str | None:
 
     Falls back to the string's own ``preferredLocale``, then to any locale present.
     """
-    if not isinstance(value, dict):
-        return None
-    texts = value.get("localized")
+    texts = dig(value, "localized")
     if not isinstance(texts, dict) or not texts:
         return None
     if locale_key and isinstance(texts.get(locale_key), str):
         return str(texts[locale_key])
-    preferred = _locale_key(value.get("preferredLocale"))
+    preferred = _locale_key(dig(value, "preferredLocale"))
     if preferred and isinstance(texts.get(preferred), str):
         return str(texts[preferred])
     first = next(iter(texts.values()))

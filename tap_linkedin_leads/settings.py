@@ -11,6 +11,7 @@ import re
 from singer_sdk import typing as th
 
 from tap_linkedin_leads import __version__
+from tap_linkedin_leads.payload import json_int
 
 __all__ = [
     "CREDENTIAL_GROUPS",
@@ -294,10 +295,8 @@ def default_start_date(now: datetime.datetime) -> datetime.datetime:
 
 def parse_account_id(value: object) -> int | None:
     """Read an ad account id given as int, digit string or sponsoredAccount URN."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value > 0 else None
+    if (number := json_int(value)) is not None:
+        return number if number > 0 else None
     if isinstance(value, str):
         text = value.strip()
         if match := _ACCOUNT_URN.match(text):

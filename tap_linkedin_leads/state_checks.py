@@ -13,6 +13,7 @@ import typing as t
 
 from tap_linkedin_leads.errors import StateError
 from tap_linkedin_leads.json_input import brief_json, json_kind
+from tap_linkedin_leads.payload import json_int
 from tap_linkedin_leads.streams.owners import describe_owner
 from tap_linkedin_leads.times import parse_datetime
 
@@ -115,7 +116,7 @@ def _owner_of(context: Mapping[str, t.Any]) -> str | None:
     """The owner a lead partition's context names, or ``None`` if it names none the tap syncs."""
 
     def is_id(value: object) -> bool:
-        return isinstance(value, int) and not isinstance(value, bool) and value > 0
+        return (json_int(value) or 0) > 0
 
     keys = set(context)
     if keys == {"account_id"} and is_id(context["account_id"]):

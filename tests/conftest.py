@@ -94,6 +94,35 @@ def parse_messages(output: bytes) -> list[dict[str, t.Any]]:
     return [json.loads(line) for line in output.decode().splitlines() if line.strip()]
 
 
+LEADS_STREAM = "lead_form_responses"
+
+
+def lead_bookmark(context: dict[str, t.Any], value: object, **fields: t.Any) -> dict[str, t.Any]:
+    """A lead_form_responses partition: the owner ``context`` names, bookmarked at ``value``.
+
+    ``fields`` add keys or replace the usual ones (``replication_key="submittedAt"``).
+    """
+    return {
+        "context": context,
+        "replication_key": "submitted_at",
+        "replication_key_value": value,
+        **fields,
+    }
+
+
+def state_with_partitions(
+    *partitions: dict[str, t.Any], stream: str = LEADS_STREAM
+) -> dict[str, t.Any]:
+    """A Singer STATE whose only stream, ``stream``, holds ``partitions``."""
+    return {"bookmarks": {stream: {"partitions": list(partitions)}}}
+
+
+def lead_partitions(state: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+    """The lead_form_responses partitions of a STATE (``KeyError`` if it has none)."""
+    partitions: list[dict[str, t.Any]] = state["bookmarks"][LEADS_STREAM]["partitions"]
+    return partitions
+
+
 CAMPAIGNS_URL = re.compile(re.escape(API) + r"/adAccounts/\d+/adCampaigns")
 
 

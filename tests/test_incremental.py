@@ -9,7 +9,16 @@ import responses
 
 from tap_linkedin_leads.tap import TapLinkedInLeads
 from tap_linkedin_leads.times import format_submitted_at, to_epoch_ms
-from tests.conftest import API, BASE_CONFIG, add_token, calls_to, run_tap
+from tests.conftest import (
+    API,
+    BASE_CONFIG,
+    add_token,
+    calls_to,
+    lead_bookmark,
+    lead_partitions,
+    run_tap,
+    state_with_partitions,
+)
 from tests.linkedin_payloads import ACCOUNT_ID, OTHER_ACCOUNT_ID, account, collection, lead
 
 JAN_1 = 1704067200000
@@ -56,18 +65,9 @@ def test_first_run_uses_start_date_and_bookmarks_each_account_at_its_newest_lead
 
     starts = [_time_range(c.request.url)[0] for c in calls_to(api, "/leadFormResponses")]
     assert starts == [JAN_1, JAN_1]
-    partitions = output.last_state["bookmarks"]["lead_form_responses"]["partitions"]
-    assert partitions == [
-        {
-            "context": {"account_id": ACCOUNT_ID},
-            "replication_key": "submitted_at",
-            "replication_key_value": "2024-01-10T00:00:00.000+00:00",
-        },
-        {
-            "context": {"account_id": OTHER_ACCOUNT_ID},
-            "replication_key": "submitted_at",
-            "replication_key_value": "2024-01-03T00:00:00.000+00:00",
-        },
+    assert lead_partitions(output.last_state) == [
+        lead_bookmark({"account_id": ACCOUNT_ID}, "2024-01-10T00:00:00.000+00:00"),
+        lead_bookmark({"account_id": OTHER_ACCOUNT_ID}, "2024-01-03T00:00:00.000+00:00"),
     ]
 
 
@@ -75,19 +75,9 @@ def test_next_run_starts_at_bookmark_minus_lookback_per_account(
     api: responses.RequestsMock,
 ) -> None:
     _mock_two_accounts(api, {ACCOUNT_ID: [], OTHER_ACCOUNT_ID: []})
-    state = {
-        "bookmarks": {
-            "lead_form_responses": {
-                "partitions": [
-                    {
-                        "context": {"account_id": ACCOUNT_ID},
-                        "replication_key": "submitted_at",
-                        "replication_key_value": "2024-01-10T00:00:00.000+00:00",
-                    },
-                ]
-            }
-        }
-    }
+    state = state_with_partitions(
+        lead_bookmark({"account_id": ACCOUNT_ID}, "2024-01-10T00:00:00.000+00:00")
+    )
     config = {
         **BASE_CONFIG,
         "account_ids": [ACCOUNT_ID, OTHER_ACCOUNT_ID],
@@ -100,25 +90,15 @@ def test_next_run_starts_at_bookmark_minus_lookback_per_account(
     end = 1706745600000  # end_date
     assert ranges == [(JAN_1 + 7 * DAY, end), (JAN_1, end)]
     # No new leads: the bookmark is kept, not lost or moved back.
-    partitions = output.last_state["bookmarks"]["lead_form_responses"]["partitions"]
+    partitions = lead_partitions(output.last_state)
     assert partitions[0]["replication_key_value"] == "2024-01-10T00:00:00.000+00:00"
 
 
 def test_start_date_later_than_bookmark_minus_lookback_wins(api: responses.RequestsMock) -> None:
     _mock_two_accounts(api, {ACCOUNT_ID: []})
-    state = {
-        "bookmarks": {
-            "lead_form_responses": {
-                "partitions": [
-                    {
-                        "context": {"account_id": ACCOUNT_ID},
-                        "replication_key": "submitted_at",
-                        "replication_key_value": "2024-01-10T00:00:00.000+00:00",
-                    }
-                ]
-            }
-        }
-    }
+    state = state_with_partitions(
+        lead_bookmark({"account_id": ACCOUNT_ID}, "2024-01-10T00:00:00.000+00:00")
+    )
     config = {**BASE_CONFIG, "account_ids": [ACCOUNT_ID], "start_date": "2024-01-09T12:00:00Z"}
 
     run_tap(config, state=state)
@@ -176,7 +156,7 @@ def test_leads_linkedin_returns_outside_the_asked_window_are_still_emitted(
     )
     ids = sorted(r["id"] for r in output.records("lead_form_responses"))
     assert [i.rsplit("-", 1)[1] for i in ids] == ["1", "2"]
-    partitions = output.last_state["bookmarks"]["lead_form_responses"]["partitions"]
+    partitions = lead_partitions(output.last_state)
     assert partitions[0]["replication_key_value"] <= end, "the bookmark stays in the window"
 
 

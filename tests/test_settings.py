@@ -10,7 +10,7 @@ import typing as t
 
 import pytest
 
-from tap_linkedin_leads.settings import SETTINGS_SCHEMA
+from tap_linkedin_leads.settings import SETTINGS_SCHEMA, parse_account_id, parse_organization_id
 from tap_linkedin_leads.tap import TapLinkedInLeads
 from tap_linkedin_leads.validation import semantic_problems, settings_problems
 
@@ -121,3 +121,25 @@ def test_values_of_secrets_and_of_the_sdks_own_settings_are_never_repeated() -> 
     for problem in problems:
         assert "4242424242" not in str(problem)
         assert "salt-SECRET-991" not in str(problem)
+
+
+@pytest.mark.parametrize(
+    ("value", "account_id", "organization_id"),
+    [
+        (512345678, 512345678, 512345678),
+        ("512345678", 512345678, 512345678),
+        (" urn:li:sponsoredAccount:512345678 ", 512345678, None),
+        ("urn:li:organization:11223344", None, 11223344),
+        (True, None, None),
+        (0, None, None),
+        (-5, None, None),
+        (5.0, None, None),
+        ("12ab", None, None),
+        ("urn:li:person:5", None, None),
+    ],
+)
+def test_ids_are_read_from_integers_digit_strings_and_their_own_urns_only(
+    value: object, account_id: int | None, organization_id: int | None
+) -> None:
+    assert parse_account_id(value) == account_id
+    assert parse_organization_id(value) == organization_id

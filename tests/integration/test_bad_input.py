@@ -15,6 +15,7 @@ import typing as t
 import pytest
 from linkedin_sandbox import Fault, SandboxData
 
+from tests.conftest import lead_bookmark, lead_partitions, state_with_partitions
 from tests.integration.conftest import CliRun, run_cli
 
 if t.TYPE_CHECKING:
@@ -63,26 +64,6 @@ def _assert_one_clear_error(run: CliRun, *words: str) -> str:
     for word in words:
         assert word in errors[0]
     return errors[0]
-
-
-def _bookmark_state(
-    context: dict[str, t.Any], value: object, **partition: t.Any
-) -> dict[str, t.Any]:
-    """A STATE with one lead_form_responses bookmark, for the owner ``context`` names."""
-    return {
-        "bookmarks": {
-            "lead_form_responses": {
-                "partitions": [
-                    {
-                        "context": context,
-                        "replication_key": "submitted_at",
-                        "replication_key_value": value,
-                        **partition,
-                    }
-                ]
-            }
-        }
-    }
 
 
 # --state files the SDK cannot use
@@ -144,26 +125,14 @@ def test_a_state_file_that_is_not_a_state_object_is_named_before_any_api_call(
             id="partition-number",
         ),
         pytest.param(
-            {
-                "bookmarks": {
-                    "lead_form_responses": {
-                        "partitions": [
-                            {"replication_key": "submitted_at", "replication_key_value": BOOKMARK}
-                        ]
-                    }
-                }
-            },
+            state_with_partitions(
+                {"replication_key": "submitted_at", "replication_key_value": BOOKMARK}
+            ),
             ["`bookmarks.lead_form_responses.partitions[0]` without a `context` object"],
             id="partition-without-context",
         ),
         pytest.param(
-            {
-                "bookmarks": {
-                    "lead_form_responses": {
-                        "partitions": [{"context": {"account_id": "512345678"}}]
-                    }
-                }
-            },
+            state_with_partitions({"context": {"account_id": "512345678"}}),
             [
                 '`bookmarks.lead_form_responses.partitions[0].context` {"account_id": '
                 '"512345678"}, which names no owner',
@@ -209,7 +178,7 @@ def test_an_unreadable_bookmark_names_stream_owner_value_and_format(
     server = sandbox(data)
     account_id = data.visible_account_ids[0]
 
-    state = _bookmark_state({"account_id": account_id}, value)
+    state = state_with_partitions(lead_bookmark({"account_id": account_id}, value))
 
     run = run_cli(tmp_path, _config(server), state=state)
 
@@ -227,7 +196,9 @@ def test_an_unreadable_organization_bookmark_names_the_organization_and_lead_typ
 ) -> None:
     server = sandbox(data)
     organization_id = data.organization_ids[0]
-    state = _bookmark_state({"organization_id": organization_id, "leadType": "EVENT"}, "yesterday")
+    state = state_with_partitions(
+        lead_bookmark({"organization_id": organization_id, "leadType": "EVENT"}, "yesterday")
+    )
 
     run = run_cli(tmp_path, _config(server), state=state)
 
@@ -244,7 +215,9 @@ def test_a_bookmark_under_another_replication_key_is_named(
 ) -> None:
     server = sandbox(data)
     account_id = data.visible_account_ids[0]
-    state = _bookmark_state({"account_id": account_id}, BOOKMARK, replication_key="submittedAt")
+    state = state_with_partitions(
+        lead_bookmark({"account_id": account_id}, BOOKMARK, replication_key="submittedAt")
+    )
 
     run = run_cli(tmp_path, _config(server), state=state)
 
@@ -265,7 +238,7 @@ def test_a_bookmark_later_than_the_run_end_warns_naming_the_owner(
     assert clean.returncode == 0, clean.stderr[-2000:]
     state = clean.last_state
     assert state is not None
-    for partition in state["bookmarks"]["lead_form_responses"]["partitions"]:
+    for partition in lead_partitions(state):
         if partition["context"] == {"account_id": future}:
             partition["replication_key_value"] = "2099-01-01T00:00:00+00:00"
     server.clear_requests()
@@ -290,7 +263,7 @@ def test_a_bookmark_later_than_the_run_end_warns_naming_the_owner(
     assert final is not None
     kept = [
         p["replication_key_value"]
-        for p in final["bookmarks"]["lead_form_responses"]["partitions"]
+        for p in lead_partitions(final)
         if p["context"] == {"account_id": future}
     ]
     assert kept == ["2099-01-01T00:00:00+00:00"], "the state is not rewritten behind the user"
