@@ -148,13 +148,53 @@ def collection(
     return {"paging": paging, "elements": elements}
 
 
+def error_body(
+    status: int,
+    message: str,
+    *,
+    code: str | None = None,
+    service_error_code: int | None = None,
+) -> dict[str, t.Any]:
+    """LinkedIn's error envelope: ``status`` and ``message``, with ``code`` and
+    ``serviceErrorCode`` only when given (older answers carry one, the other or neither)."""
+    body: dict[str, t.Any] = {"status": status, "message": message}
+    if code is not None:
+        body["code"] = code
+    if service_error_code is not None:
+        body["serviceErrorCode"] = service_error_code
+    return body
+
+
 def version_not_active(version: str = "202401") -> dict[str, t.Any]:
     """LinkedIn's 426 body for a ``LinkedIn-Version`` it does not serve (retired or unreleased)."""
-    return {
-        "status": 426,
-        "code": "NONEXISTENT_VERSION",
-        "message": f"Requested version {version}01 is not active",
-    }
+    return error_body(
+        426, f"Requested version {version}01 is not active", code="NONEXISTENT_VERSION"
+    )
+
+
+def access_denied(resource: str = "leadFormResponses.FINDER-owner.20240101") -> dict[str, t.Any]:
+    """LinkedIn's 403 when the token lacks the scope or the member the role ``resource`` needs."""
+    return error_body(
+        403,
+        f"Not enough permissions to access: {resource}",
+        code="ACCESS_DENIED",
+        service_error_code=100,
+    )
+
+
+def not_found() -> dict[str, t.Any]:
+    """LinkedIn's 404 body: no ``code``, a bare message."""
+    return error_body(404, "Not Found")
+
+
+def illegal_argument(message: str) -> dict[str, t.Any]:
+    """LinkedIn's 400 for a request it refuses, with its own wording of why."""
+    return error_body(400, message, code="ILLEGAL_ARGUMENT")
+
+
+def expired_token(message: str = "The token used in the request has expired") -> dict[str, t.Any]:
+    """LinkedIn's 401 for an access token past its 60 days."""
+    return error_body(401, message, code="EXPIRED_ACCESS_TOKEN", service_error_code=65602)
 
 
 def cursor_page(elements: list[dict[str, t.Any]], next_token: str | None) -> dict[str, t.Any]:

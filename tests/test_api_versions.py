@@ -20,7 +20,14 @@ import responses
 from tap_linkedin_leads.errors import AccessDeniedError, ApiVersionRetiredError
 from tap_linkedin_leads.versions import ApiVersions, candidate_versions, expected_retirement
 from tests.conftest import API, BASE_CONFIG, CAMPAIGNS_URL, run_tap, token_endpoint
-from tests.linkedin_payloads import ACCOUNT_ID, account, collection, lead, version_not_active
+from tests.linkedin_payloads import (
+    ACCOUNT_ID,
+    account,
+    collection,
+    error_body,
+    lead,
+    version_not_active,
+)
 
 if t.TYPE_CHECKING:
     import requests
@@ -123,10 +130,14 @@ def test_fallback_off_stops_at_the_first_426(api: responses.RequestsMock) -> Non
     token_endpoint(api)
     seen = _serve_versions(api, live={"202611"})
 
-    with pytest.raises(ApiVersionRetiredError):
+    with pytest.raises(ApiVersionRetiredError) as excinfo:
         run_tap({**CONFIG, "api_version_fallback": False}, now=DEC_4_2026)
 
     assert seen == [(f"/adAccounts/{ACCOUNT_ID}", "202401", 426)]
+    message = str(excinfo.value)
+    assert message.startswith("LinkedIn no longer serves API version 202401 (LinkedIn said: ")
+    assert "newer versions tried" not in message
+    assert "Set `api_version` to a current version in YYYYMM form" in message
 
 
 def test_a_426_without_nonexistent_version_code_is_not_probed(
@@ -140,10 +151,14 @@ def test_a_426_without_nonexistent_version_code_is_not_probed(
         json={k: v for k, v in version_not_active("202401").items() if k != "code"},
     )
 
-    with pytest.raises(ApiVersionRetiredError):
+    with pytest.raises(ApiVersionRetiredError) as excinfo:
         run_tap(CONFIG, now=DEC_4_2026)
 
     assert len(api.calls) == 2  # the token, then the one refused call
+    message = str(excinfo.value)
+    assert message.startswith("LinkedIn no longer serves API version 202401 (LinkedIn said: ")
+    assert "newer versions tried" not in message
+    assert "Set `api_version`" in message
 
 
 def test_a_refused_probe_still_settles_the_version(api: responses.RequestsMock) -> None:
@@ -159,17 +174,18 @@ def test_a_refused_probe_still_settles_the_version(api: responses.RequestsMock) 
         versions_sent.append(version)
         if version == "202401":
             return 426, {}, json.dumps({**version_not_active(version), "message": "gone"})
-        body = {"status": 403, "code": "ACCESS_DENIED", "message": "Not enough permissions"}
+        body = error_body(403, "Not enough permissions", code="ACCESS_DENIED")
         return 403, {}, json.dumps(body)
 
     api.add_callback(
         responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", callback=forbidden_unless_retired
     )
 
-    with pytest.raises(AccessDeniedError):
+    with pytest.raises(AccessDeniedError) as excinfo:
         run_tap(CONFIG, now=DEC_4_2026)
 
     assert versions_sent == ["202401", "202612"]
+    assert excinfo.value.owner == f"ad account {ACCOUNT_ID} (listed in `account_ids`)"
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,14 @@ from tests.conftest import (
     calls_to,
     run_tap,
 )
-from tests.linkedin_payloads import ACCOUNT_ID, account, collection, token_response
+from tests.linkedin_payloads import (
+    ACCOUNT_ID,
+    account,
+    collection,
+    error_body,
+    expired_token,
+    token_response,
+)
 
 LOGGER = logging.getLogger("test-auth")
 
@@ -127,15 +134,10 @@ def test_token_endpoint_5xx_is_retried(api: responses.RequestsMock) -> None:
 
 
 EXPIRED_BODIES = {
-    "code": {
-        "status": 401,
-        "serviceErrorCode": 65602,
-        "code": "EXPIRED_ACCESS_TOKEN",
-        "message": "The token used in the request has expired",
-    },
+    "code": expired_token(),
     # The older envelope has no ``code``.
-    "service-error-code": {"status": 401, "serviceErrorCode": 65602, "message": "Unauthorized"},
-    "message-only": {"status": 401, "message": "The token used in the request has expired"},
+    "service-error-code": error_body(401, "Unauthorized", service_error_code=65602),
+    "message-only": error_body(401, "The token used in the request has expired"),
 }
 
 
@@ -171,12 +173,7 @@ def test_refreshed_token_rejected_again_before_any_success_stops(
 ) -> None:
     add_token(api, token_response("tok-1"))
     add_token(api, token_response("tok-2"))
-    expired = {
-        "status": 401,
-        "serviceErrorCode": 65602,
-        "code": "EXPIRED_ACCESS_TOKEN",
-        "message": "expired",
-    }
+    expired = expired_token("expired")
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", status=401, json=expired)
 
     with pytest.raises(AuthenticationError, match="freshly refreshed"):
@@ -195,7 +192,7 @@ def test_plain_access_token_expired_or_revoked_stops_with_advice(
         responses.GET,
         f"{API}/adAccounts/{ACCOUNT_ID}",
         status=401,
-        json={"status": 401, "code": code, "message": "nope"},
+        json=error_body(401, "nope", code=code),
     )
     config = {
         "access_token": "AQV-plain-token-SECRET",
@@ -216,8 +213,12 @@ def test_plain_access_token_expired_or_revoked_stops_with_advice(
 
 def test_token_response_without_access_token_is_an_error(api: responses.RequestsMock) -> None:
     api.add(responses.POST, TOKEN_URL, body=json.dumps({"error": "server_error"}), status=200)
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(AuthenticationError) as excinfo:
         _authenticator([0.0]).access_token()
+
+    message = str(excinfo.value)
+    assert message.startswith("LinkedIn refused to refresh the access token (server_error). ")
+    assert "`refresh_token`" in message
 
 
 def test_retry_after_a_refresh_does_not_wait(
@@ -227,7 +228,7 @@ def test_retry_after_a_refresh_does_not_wait(
     monkeypatch.setattr("time.sleep", waits.append)
     add_token(api, token_response("tok-1"))
     add_token(api, token_response("tok-2"))
-    expired = {"status": 401, "code": "EXPIRED_ACCESS_TOKEN", "message": "expired"}
+    expired = error_body(401, "expired", code="EXPIRED_ACCESS_TOKEN")
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", status=401, json=expired)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))

@@ -34,10 +34,14 @@ from tests.conftest import (
 from tests.linkedin_payloads import (
     ACCOUNT_ID,
     OTHER_ACCOUNT_ID,
+    access_denied,
     account,
     collection,
     cursor_page,
+    error_body,
+    illegal_argument,
     lead,
+    not_found,
     version_not_active,
 )
 
@@ -96,12 +100,7 @@ def test_403_on_a_listed_account_names_it_and_the_permissions(api: responses.Req
         responses.GET,
         f"{API}/leadForms",
         status=403,
-        json={
-            "status": 403,
-            "serviceErrorCode": 100,
-            "code": "ACCESS_DENIED",
-            "message": "Not enough permissions to access: leadForms.FINDER-owner.20240101",
-        },
+        json=access_denied("leadForms.FINDER-owner.20240101"),
     )
 
     with pytest.raises(AccessDeniedError) as excinfo:
@@ -132,11 +131,7 @@ def test_403_on_a_discovered_account_is_skipped_with_a_warning(
     def owner_endpoint(elements):  # type: ignore[no-untyped-def]
         def callback(request):  # type: ignore[no-untyped-def]
             if f"{ACCOUNT_ID})" in request.url:
-                return (
-                    403,
-                    {},
-                    json.dumps({"status": 403, "code": "ACCESS_DENIED", "message": "denied"}),
-                )
+                return 403, {}, json.dumps(error_body(403, "denied", code="ACCESS_DENIED"))
             return 200, {}, json.dumps(collection(elements, total=len(elements)))
 
         return callback
@@ -161,7 +156,7 @@ def test_listed_account_that_does_not_exist_is_named(api: responses.RequestsMock
         responses.GET,
         f"{API}/adAccounts/{ACCOUNT_ID}",
         status=404,
-        json={"status": 404, "message": "Not Found"},
+        json=not_found(),
     )
     api.add(responses.GET, f"{API}/adAccounts", json=cursor_page([], None))
 
@@ -184,12 +179,9 @@ def test_400_shows_linkedins_message_and_is_not_retried(api: responses.RequestsM
         responses.GET,
         f"{API}/leadFormResponses",
         status=400,
-        json={
-            "status": 400,
-            "serviceErrorCode": 100,
-            "code": "ILLEGAL_ARGUMENT",
-            "message": "Invalid value for param: owner",
-        },
+        json=error_body(
+            400, "Invalid value for param: owner", code="ILLEGAL_ARGUMENT", service_error_code=100
+        ),
     )
 
     with pytest.raises(RequestRejectedError) as excinfo:
@@ -210,11 +202,11 @@ def test_429_honours_retry_after_then_succeeds(
         f"{API}/adAccounts/{ACCOUNT_ID}",
         status=429,
         headers={"Retry-After": "7"},
-        json={
-            "status": 429,
-            "serviceErrorCode": 101,
-            "message": "Resource level throttle limit for calls to this resource is reached.",
-        },
+        json=error_body(
+            429,
+            "Resource level throttle limit for calls to this resource is reached.",
+            service_error_code=101,
+        ),
     )
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     _happy_children(api)
@@ -302,20 +294,14 @@ def test_connection_reset_and_truncated_body_are_retried(
 
 
 DAILY_LIMIT_BODIES = {
-    "message": {
-        "status": 429,
-        "serviceErrorCode": 101,
-        "code": "TOO_MANY_REQUESTS",
-        "message": (
-            "Resource level throttle APPLICATION AND MEMBER DAY limit for calls to this "
-            "resource is reached."
-        ),
-    },
-    "code": {
-        "status": 429,
-        "code": "APPLICATION_AND_MEMBER_DAY_LIMIT",
-        "message": "Too many requests.",
-    },
+    "message": error_body(
+        429,
+        "Resource level throttle APPLICATION AND MEMBER DAY limit for calls to this resource "
+        "is reached.",
+        code="TOO_MANY_REQUESTS",
+        service_error_code=101,
+    ),
+    "code": error_body(429, "Too many requests.", code="APPLICATION_AND_MEMBER_DAY_LIMIT"),
 }
 
 
@@ -373,9 +359,7 @@ def test_404_on_a_discovered_account_is_skipped_like_a_403(
 ) -> None:
     add_token(api)
     api.add(responses.GET, f"{API}/adAccounts", json=cursor_page([account(ACCOUNT_ID)], None))
-    api.add(
-        responses.GET, f"{API}/leadForms", status=404, json={"status": 404, "message": "Not Found"}
-    )
+    api.add(responses.GET, f"{API}/leadForms", status=404, json=not_found())
     api.add(responses.GET, f"{API}/leadFormResponses", json=collection([], total=0))
 
     run_tap(BASE_CONFIG)
@@ -403,8 +387,8 @@ def test_fields_outside_the_schema_are_left_out_with_one_warning(
 @pytest.mark.parametrize(
     ("status", "body"),
     [
-        (404, {"status": 404, "serviceErrorCode": 0, "message": "Not Found"}),
-        (400, {"status": 400, "code": "ILLEGAL_ARGUMENT", "message": "Invalid finder: search"}),
+        (404, error_body(404, "Not Found", service_error_code=0)),
+        (400, illegal_argument("Invalid finder: search")),
     ],
     ids=["404", "400"],
 )

@@ -6,7 +6,7 @@ import pytest
 import responses
 
 from tests.conftest import API, BASE_CONFIG, add_token, calls_to, run_tap
-from tests.linkedin_payloads import ACCOUNT_ID, account, collection, lead
+from tests.linkedin_payloads import ACCOUNT_ID, account, collection, illegal_argument, lead
 
 JAN_1 = 1704067200000
 
@@ -110,7 +110,7 @@ def test_a_refused_count_is_halved_and_the_pages_are_read_again(
         responses.GET,
         f"{API}/leadFormResponses",
         status=400,
-        json={"status": 400, "code": "ILLEGAL_ARGUMENT", "message": message},
+        json=illegal_argument(message),
     )
     _page(api, [1, 2, 3, 4], start=0, total=6, count=4)
     _page(api, [5, 6], start=4, total=6, count=4)

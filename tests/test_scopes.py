@@ -17,6 +17,7 @@ from tap_linkedin_leads.errors import AccessDeniedError, MissingScopeError
 from tests.conftest import API, BASE_CONFIG, SECRETS, TOKEN_URL, empty_campaigns, run_tap
 from tests.linkedin_payloads import (
     ACCOUNT_ID,
+    access_denied,
     account,
     collection,
     cursor_page,
@@ -25,12 +26,7 @@ from tests.linkedin_payloads import (
 )
 
 INTROSPECT_URL = "https://www.linkedin.com/oauth/v2/introspectToken"
-LEADS_REFUSED = {
-    "status": 403,
-    "serviceErrorCode": 100,
-    "code": "ACCESS_DENIED",
-    "message": "Not enough permissions to access: leadFormResponses.FINDER-owner.20240101",
-}
+LEADS_REFUSED = access_denied("leadFormResponses.FINDER-owner.20240101")
 
 
 def _account_whose_leads_are_refused(
@@ -127,9 +123,11 @@ def test_an_access_token_with_the_app_credentials_is_introspected(
         "access_token": "AQV-plain-token",
     }
 
-    with pytest.raises(MissingScopeError):
+    with pytest.raises(MissingScopeError) as excinfo:
         run_tap(config)
 
+    assert "the access token lacks the `r_marketing_leadgen_automation` scope" in str(excinfo.value)
+    assert "it has `r_ads`." in str(excinfo.value), "the scopes introspection named"
     (asked,) = [c for c in api.calls if c.request.url == INTROSPECT_URL]
     assert parse_qs(str(asked.request.body))["token"] == ["AQV-plain-token"]
     assert not [c for c in api.calls if c.request.url == TOKEN_URL], (

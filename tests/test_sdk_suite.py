@@ -22,6 +22,7 @@ from tests.linkedin_payloads import (
     cursor_page,
     form,
     lead,
+    not_found,
     token_response,
 )
 
@@ -39,7 +40,7 @@ def _owner_callback(by_account: dict[int, list[dict[str, t.Any]]]) -> t.Callable
         for account_id, elements in by_account.items():
             if f"sponsoredAccount%3A{account_id})" in request.url:
                 return 200, {}, json.dumps(collection(elements, total=len(elements)))
-        return 404, {}, json.dumps({"status": 404, "message": "Not Found"})
+        return 404, {}, json.dumps(not_found())
 
     return callback
 
