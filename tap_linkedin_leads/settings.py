@@ -14,6 +14,7 @@ from tap_linkedin_leads import __version__
 from tap_linkedin_leads.payload import json_int
 
 __all__ = [
+    "API_VERSION_PATTERN",
     "CREDENTIAL_GROUPS",
     "DEFAULT_API_VERSION",
     "DEFAULT_LEAD_RETENTION_DAYS",
@@ -29,6 +30,8 @@ __all__ = [
 ]
 
 DEFAULT_API_VERSION = "202401"
+#: A LinkedIn Marketing API version: its release month, ``YYYYMM``.
+API_VERSION_PATTERN = r"^\d{4}(0[1-9]|1[0-2])$"
 DEFAULT_API_URL = "https://api.linkedin.com/rest"
 DEFAULT_TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"  # noqa: S105 - a URL
 #: LinkedIn keeps lead responses for up to 365 days, so older data cannot be fetched anyway.
@@ -175,7 +178,7 @@ SETTINGS_SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "api_version",
-        th.StringType,
+        th.StringType(pattern=API_VERSION_PATTERN),
         default=DEFAULT_API_VERSION,
         title="LinkedIn API version",
         description=(

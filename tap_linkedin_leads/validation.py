@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import re
 import typing as t
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -19,6 +18,7 @@ from singer_sdk.typing import DEFAULT_JSONSCHEMA_VALIDATOR
 
 from tap_linkedin_leads.json_input import brief_json
 from tap_linkedin_leads.settings import (
+    API_VERSION_PATTERN,
     CREDENTIAL_GROUPS,
     SETTING_NAMES,
     SETTINGS_SCHEMA,
@@ -34,7 +34,6 @@ if t.TYPE_CHECKING:
 
 __all__ = ["SettingProblem", "semantic_problems", "settings_problems", "summary_line"]
 
-_API_VERSION = re.compile(r"^\d{4}(0[1-9]|1[0-2])$")
 #: The refresh-token flow's settings, all needed together.
 _OAUTH_SETTINGS = CREDENTIAL_GROUPS[0]
 _TYPE_WORDS = {
@@ -45,6 +44,8 @@ _TYPE_WORDS = {
     "object": "an object",
     "string": "a string",
 }
+#: What each ``pattern`` of the settings schema asks for, in words.
+_PATTERN_WORDS = {API_VERSION_PATTERN: "a LinkedIn version in YYYYMM form"}
 
 
 class _SchemaError(t.Protocol):
@@ -103,7 +104,6 @@ def semantic_problems(config: Mapping[str, t.Any]) -> list[SettingProblem]:
         *_id_list_problems(config, "account_ids", parse_account_id),
         *_id_list_problems(config, "organization_ids", parse_organization_id),
         *_date_problems(config),
-        *_api_version_problems(config),
         *_url_problems(config, "api_url"),
         *_url_problems(config, "oauth_token_url"),
     ]
@@ -154,6 +154,8 @@ def _rule_words(rule: str, limit: t.Any) -> str | None:
         return f"must be {_type_words(limit)}"
     if rule == "enum" and isinstance(limit, list):
         return "must be one of " + ", ".join(brief_json(v) for v in limit)
+    if rule == "pattern" and limit in _PATTERN_WORDS:
+        return f"must be {_PATTERN_WORDS[limit]}"
     bounds = {
         "minimum": "at least",
         "maximum": "at most",
@@ -269,16 +271,6 @@ def _date_problems(config: Mapping[str, t.Any]) -> list[SettingProblem]:
         example = _documented_example("start_date", "end_date")
         problems.append(SettingProblem("start_date", problem, example))
     return problems
-
-
-def _api_version_problems(config: Mapping[str, t.Any]) -> list[SettingProblem]:
-    api_version = config.get("api_version")
-    if api_version is None or (isinstance(api_version, str) and _API_VERSION.match(api_version)):
-        return []
-    problem = (
-        f"`api_version` must be a LinkedIn version in YYYYMM form; got {brief_json(api_version)}."
-    )
-    return [SettingProblem("api_version", problem, _documented_example("api_version"))]
 
 
 def _is_loopback(host: str | None) -> bool:
