@@ -142,7 +142,9 @@ def token_endpoint(mock: responses.RequestsMock, body: dict[str, t.Any] | None =
     mock.add(responses.POST, TOKEN_URL, json=body or token_response())
 
 
-def add_token(mock: responses.RequestsMock, body: dict[str, t.Any] | None = None) -> None:
+def add_token_and_no_campaigns(
+    mock: responses.RequestsMock, body: dict[str, t.Any] | None = None
+) -> None:
     """The token endpoint, and an empty campaigns endpoint most tests do not care about."""
     token_endpoint(mock, body)
     empty_campaigns(mock)

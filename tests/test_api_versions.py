@@ -37,7 +37,9 @@ CONFIG = {**BASE_CONFIG, "account_ids": [ACCOUNT_ID]}
 DEC_4_2026 = datetime.datetime(2026, 12, 4, 9, 30, tzinfo=datetime.timezone.utc)
 
 
-def _serve_versions(api: responses.RequestsMock, live: set[str]) -> list[tuple[str, str, int]]:
+def _serve_live_versions_logging_calls(
+    api: responses.RequestsMock, live: set[str]
+) -> list[tuple[str, str, int]]:
     """Answer every API call like LinkedIn: 426 unless its version is in ``live``.
 
     Returns the log of (path, version, status) in the order LinkedIn saw them.
@@ -69,7 +71,7 @@ def test_retired_default_falls_back_to_the_newest_live_version(
 ) -> None:
     token_endpoint(api)
     # December 2026 as the reference describes it: 202612 not released yet, 202611 live.
-    seen = _serve_versions(api, live={f"2026{m:02d}" for m in range(1, 12)})
+    seen = _serve_live_versions_logging_calls(api, live={f"2026{m:02d}" for m in range(1, 12)})
 
     with caplog.at_level(logging.WARNING):
         output = run_tap(CONFIG, now=DEC_4_2026)
@@ -94,7 +96,7 @@ def test_retired_default_falls_back_to_the_newest_live_version(
 def test_a_skipped_month_costs_one_more_426(api: responses.RequestsMock) -> None:
     token_endpoint(api)
     # Early January 2026: 202601 not out yet, and LinkedIn never released a 202512.
-    seen = _serve_versions(api, live={"202510", "202511"})
+    seen = _serve_live_versions_logging_calls(api, live={"202510", "202511"})
 
     run_tap(CONFIG, now=datetime.datetime(2026, 1, 5, tzinfo=datetime.timezone.utc))
 
@@ -109,7 +111,7 @@ def test_a_skipped_month_costs_one_more_426(api: responses.RequestsMock) -> None
 
 def test_no_live_candidate_stops_after_four_more_426_answers(api: responses.RequestsMock) -> None:
     token_endpoint(api)
-    seen = _serve_versions(api, live={"202501"})
+    seen = _serve_live_versions_logging_calls(api, live={"202501"})
 
     with pytest.raises(ApiVersionRetiredError) as excinfo:
         run_tap(CONFIG, now=DEC_4_2026)
@@ -128,7 +130,7 @@ def test_no_live_candidate_stops_after_four_more_426_answers(api: responses.Requ
 
 def test_fallback_off_stops_at_the_first_426(api: responses.RequestsMock) -> None:
     token_endpoint(api)
-    seen = _serve_versions(api, live={"202611"})
+    seen = _serve_live_versions_logging_calls(api, live={"202611"})
 
     with pytest.raises(ApiVersionRetiredError) as excinfo:
         run_tap({**CONFIG, "api_version_fallback": False}, now=DEC_4_2026)
@@ -203,7 +205,7 @@ def test_retirement_warning_once_with_the_date(
     warned: str | None,
 ) -> None:
     token_endpoint(api)
-    _serve_versions(api, live={version})
+    _serve_live_versions_logging_calls(api, live={version})
 
     with caplog.at_level(logging.WARNING):
         run_tap({**CONFIG, "api_version": version}, now=DEC_4_2026)

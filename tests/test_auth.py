@@ -16,7 +16,7 @@ from tests.conftest import (
     SECRETS,
     SERIAL,
     TOKEN_URL,
-    add_token,
+    add_token_and_no_campaigns,
     calls_to,
     run_tap,
 )
@@ -145,8 +145,8 @@ EXPIRED_BODIES = {
 def test_expired_token_mid_run_is_refreshed_once_and_the_run_continues(
     api: responses.RequestsMock, shape: str
 ) -> None:
-    add_token(api, token_response("tok-1"))
-    add_token(api, token_response("tok-2"))
+    add_token_and_no_campaigns(api, token_response("tok-1"))
+    add_token_and_no_campaigns(api, token_response("tok-2"))
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     sent: list[str] = []  # headers as sent: ``responses`` keeps one mutable request per retry
 
@@ -171,8 +171,8 @@ def test_expired_token_mid_run_is_refreshed_once_and_the_run_continues(
 def test_refreshed_token_rejected_again_before_any_success_stops(
     api: responses.RequestsMock,
 ) -> None:
-    add_token(api, token_response("tok-1"))
-    add_token(api, token_response("tok-2"))
+    add_token_and_no_campaigns(api, token_response("tok-1"))
+    add_token_and_no_campaigns(api, token_response("tok-2"))
     expired = expired_token("expired")
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", status=401, json=expired)
 
@@ -226,8 +226,8 @@ def test_retry_after_a_refresh_does_not_wait(
 ) -> None:
     waits: list[float] = []
     monkeypatch.setattr("time.sleep", waits.append)
-    add_token(api, token_response("tok-1"))
-    add_token(api, token_response("tok-2"))
+    add_token_and_no_campaigns(api, token_response("tok-1"))
+    add_token_and_no_campaigns(api, token_response("tok-2"))
     expired = error_body(401, "expired", code="EXPIRED_ACCESS_TOKEN")
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", status=401, json=expired)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())

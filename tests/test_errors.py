@@ -24,7 +24,7 @@ from tests.conftest import (
     CAMPAIGNS_URL,
     SECRETS,
     SERIAL,
-    add_token,
+    add_token_and_no_campaigns,
     calls_to,
     capture_stdout,
     parse_messages,
@@ -57,7 +57,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return waits
 
 
-def _happy_children(api: responses.RequestsMock) -> None:
+def _serve_no_forms_and_one_lead(api: responses.RequestsMock) -> None:
     api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
     api.add(
         responses.GET, f"{API}/leadFormResponses", json=collection([lead(1, JAN_1 + 1)], total=1)
@@ -72,7 +72,7 @@ def _assert_clean(message: str) -> None:
 def test_426_without_fallback_names_the_retired_version_and_the_setting(
     api: responses.RequestsMock,
 ) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(
         responses.GET,
         f"{API}/adAccounts/{ACCOUNT_ID}",
@@ -94,7 +94,7 @@ def test_426_without_fallback_names_the_retired_version_and_the_setting(
 
 
 def test_403_on_a_listed_account_names_it_and_the_permissions(api: responses.RequestsMock) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     api.add(
         responses.GET,
@@ -121,7 +121,7 @@ def test_403_on_a_listed_account_names_it_and_the_permissions(api: responses.Req
 def test_403_on_a_discovered_account_is_skipped_with_a_warning(
     api: responses.RequestsMock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(
         responses.GET,
         f"{API}/adAccounts",
@@ -151,7 +151,7 @@ def test_403_on_a_discovered_account_is_skipped_with_a_warning(
 
 
 def test_listed_account_that_does_not_exist_is_named(api: responses.RequestsMock) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(
         responses.GET,
         f"{API}/adAccounts/{ACCOUNT_ID}",
@@ -172,7 +172,7 @@ def test_listed_account_that_does_not_exist_is_named(api: responses.RequestsMock
 
 
 def test_400_shows_linkedins_message_and_is_not_retried(api: responses.RequestsMock) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
     api.add(
@@ -196,7 +196,7 @@ def test_400_shows_linkedins_message_and_is_not_retried(api: responses.RequestsM
 def test_429_honours_retry_after_then_succeeds(
     api: responses.RequestsMock, sleeps: list[float]
 ) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(
         responses.GET,
         f"{API}/adAccounts/{ACCOUNT_ID}",
@@ -209,7 +209,7 @@ def test_429_honours_retry_after_then_succeeds(
         ),
     )
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
-    _happy_children(api)
+    _serve_no_forms_and_one_lead(api)
 
     output = run_tap({**CONFIG, **SERIAL, "retry_backoff_seconds": 2})
 
@@ -218,7 +218,7 @@ def test_429_honours_retry_after_then_succeeds(
 
 
 def test_retry_after_is_capped(api: responses.RequestsMock, sleeps: list[float]) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(
         responses.GET,
         f"{API}/adAccounts/{ACCOUNT_ID}",
@@ -226,7 +226,7 @@ def test_retry_after_is_capped(api: responses.RequestsMock, sleeps: list[float])
         headers={"Retry-After": "86400"},
     )
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
-    _happy_children(api)
+    _serve_no_forms_and_one_lead(api)
 
     run_tap({**CONFIG, **SERIAL})
 
@@ -237,13 +237,13 @@ def test_retry_after_is_capped(api: responses.RequestsMock, sleeps: list[float])
 def test_429_without_header_and_5xx_back_off_exponentially(
     api: responses.RequestsMock, sleeps: list[float], status: int
 ) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     for _ in range(3):
         api.add(
             responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", status=status, json={"status": status}
         )
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
-    _happy_children(api)
+    _serve_no_forms_and_one_lead(api)
 
     output = run_tap({**CONFIG, **SERIAL, "retry_backoff_seconds": 1.5})
 
@@ -254,7 +254,7 @@ def test_429_without_header_and_5xx_back_off_exponentially(
 def test_retries_give_up_after_max_retries(
     api: responses.RequestsMock, sleeps: list[float]
 ) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", status=503)
 
     with pytest.raises(RetriesExhaustedError) as excinfo:
@@ -270,7 +270,7 @@ def test_retries_give_up_after_max_retries(
 def test_connection_reset_and_truncated_body_are_retried(
     api: responses.RequestsMock, sleeps: list[float]
 ) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(
         responses.GET,
         f"{API}/adAccounts/{ACCOUNT_ID}",
@@ -309,7 +309,7 @@ DAILY_LIMIT_BODIES = {
 def test_daily_limit_stops_cleanly_after_emitting_state_for_finished_accounts(
     api: responses.RequestsMock, sleeps: list[float], said_in: str
 ) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     api.add(responses.GET, f"{API}/adAccounts/{OTHER_ACCOUNT_ID}", json=account(OTHER_ACCOUNT_ID))
     api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
@@ -343,7 +343,7 @@ def test_daily_limit_stops_cleanly_after_emitting_state_for_finished_accounts(
 def test_an_element_that_is_not_an_object_stops_the_sync_naming_its_position(
     api: responses.RequestsMock,
 ) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
     page = collection([lead(1, JAN_1 + 1)], total=2)
@@ -357,7 +357,7 @@ def test_an_element_that_is_not_an_object_stops_the_sync_naming_its_position(
 def test_404_on_a_discovered_account_is_skipped_like_a_403(
     api: responses.RequestsMock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts", json=cursor_page([account(ACCOUNT_ID)], None))
     api.add(responses.GET, f"{API}/leadForms", status=404, json=not_found())
     api.add(responses.GET, f"{API}/leadFormResponses", json=collection([], total=0))
@@ -370,7 +370,7 @@ def test_404_on_a_discovered_account_is_skipped_like_a_403(
 def test_fields_outside_the_schema_are_left_out_with_one_warning(
     api: responses.RequestsMock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
     leads = [{**lead(n, JAN_1 + n), "brandNewField": {"x": 1}} for n in (1, 2)]

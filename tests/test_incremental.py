@@ -12,7 +12,7 @@ from tap_linkedin_leads.times import format_submitted_at, to_epoch_ms
 from tests.conftest import (
     API,
     BASE_CONFIG,
-    add_token,
+    add_token_and_no_campaigns,
     calls_to,
     lead_bookmark,
     lead_partitions,
@@ -31,10 +31,11 @@ def _time_range(url: str) -> tuple[int, int]:
     return int(parts["start"]), int(parts["end"])
 
 
-def _mock_two_accounts(
+def _serve_accounts_and_their_leads(
     api: responses.RequestsMock, leads_by_account: dict[int, list[dict]]
 ) -> None:
-    add_token(api)
+    """The token, then each account with no forms or campaigns and one page of its leads."""
+    add_token_and_no_campaigns(api)
     for account_id in leads_by_account:
         api.add(responses.GET, f"{API}/adAccounts/{account_id}", json=account(account_id))
     api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
@@ -52,7 +53,7 @@ def test_first_run_uses_start_date_and_bookmarks_each_account_at_its_newest_lead
     api: responses.RequestsMock,
 ) -> None:
     # Newest first, as LinkedIn returns them; the bookmark must not depend on order.
-    _mock_two_accounts(
+    _serve_accounts_and_their_leads(
         api,
         {
             ACCOUNT_ID: [lead(3, JAN_1 + 3 * DAY), lead(2, JAN_1 + 9 * DAY), lead(1, JAN_1 + DAY)],
@@ -74,7 +75,7 @@ def test_first_run_uses_start_date_and_bookmarks_each_account_at_its_newest_lead
 def test_next_run_starts_at_bookmark_minus_lookback_per_account(
     api: responses.RequestsMock,
 ) -> None:
-    _mock_two_accounts(api, {ACCOUNT_ID: [], OTHER_ACCOUNT_ID: []})
+    _serve_accounts_and_their_leads(api, {ACCOUNT_ID: [], OTHER_ACCOUNT_ID: []})
     state = state_with_partitions(
         lead_bookmark({"account_id": ACCOUNT_ID}, "2024-01-10T00:00:00.000+00:00")
     )
@@ -95,7 +96,7 @@ def test_next_run_starts_at_bookmark_minus_lookback_per_account(
 
 
 def test_start_date_later_than_bookmark_minus_lookback_wins(api: responses.RequestsMock) -> None:
-    _mock_two_accounts(api, {ACCOUNT_ID: []})
+    _serve_accounts_and_their_leads(api, {ACCOUNT_ID: []})
     state = state_with_partitions(
         lead_bookmark({"account_id": ACCOUNT_ID}, "2024-01-10T00:00:00.000+00:00")
     )
@@ -124,7 +125,7 @@ def test_submitted_at_format_is_fixed_width_utc_milliseconds() -> None:
 
 
 def test_derived_fields(api: responses.RequestsMock) -> None:
-    _mock_two_accounts(api, {ACCOUNT_ID: [lead(1, JAN_1 + 1234)]})
+    _serve_accounts_and_their_leads(api, {ACCOUNT_ID: [lead(1, JAN_1 + 1234)]})
 
     record = run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID]}).records("lead_form_responses")[0]
 
@@ -145,7 +146,9 @@ def test_leads_linkedin_returns_outside_the_asked_window_are_still_emitted(
 ) -> None:
     # Only the joints of split windows filter leads; a lead LinkedIn sends from outside the
     # run's own window (its bounds being inclusive, say) is emitted, never dropped.
-    _mock_two_accounts(api, {ACCOUNT_ID: [lead(2, JAN_1 + 10 * DAY), lead(1, JAN_1 - 1)]})
+    _serve_accounts_and_their_leads(
+        api, {ACCOUNT_ID: [lead(2, JAN_1 + 10 * DAY), lead(1, JAN_1 - 1)]}
+    )
     end = format_submitted_at(JAN_1 + 5 * DAY)
 
     output = run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID], "end_date": end})

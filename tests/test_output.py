@@ -7,14 +7,19 @@ import json
 from singer_sdk.singerlib import RecordMessage, StateMessage
 
 from tap_linkedin_leads.output import ProportionalStateWriter
-from tests.conftest import capture_stdout, parse_messages
+from tests.conftest import (
+    capture_stdout,
+    lead_bookmark,
+    lead_partitions,
+    parse_messages,
+    state_with_partitions,
+)
 
 
-def _state(partitions: int) -> StateMessage:
-    bookmarks = [
-        {"context": {"account_id": i}, "replication_key_value": "x" * 20} for i in range(partitions)
-    ]
-    return StateMessage(value={"bookmarks": {"s": {"partitions": bookmarks}}})
+def _state_bookmarking_owners(count: int) -> StateMessage:
+    """A STATE with a lead bookmark for each of owners 0 to ``count - 1``."""
+    bookmarks = (lead_bookmark({"account_id": i}, "x" * 20) for i in range(count))
+    return StateMessage(value=state_with_partitions(*bookmarks))
 
 
 def _record(size: int) -> RecordMessage:
@@ -27,7 +32,7 @@ def test_small_owners_do_not_get_a_growing_state_each() -> None:
         writer = ProportionalStateWriter(clock=lambda: now[0])
         for owner in range(1, 201):
             writer.write_message(_record(50))  # one small lead per owner
-            writer.write_message(_state(owner))
+            writer.write_message(_state_bookmarking_owners(owner))
         writer.flush_pending_state()
 
     messages = parse_messages(out.getvalue())
@@ -35,7 +40,7 @@ def test_small_owners_do_not_get_a_growing_state_each() -> None:
     state_bytes = sum(len(json.dumps(m)) for m in states)
     # One state per owner would be about 200 * 100 * 60 bytes = 1.2 MB.
     assert state_bytes < 40_000
-    assert len(states[-1]["value"]["bookmarks"]["s"]["partitions"]) == 200, "the newest state"
+    assert len(lead_partitions(states[-1]["value"])) == 200, "the newest state"
     assert len([m for m in messages if m["type"] == "RECORD"]) == 200
 
 
@@ -44,7 +49,7 @@ def test_big_owners_get_a_state_after_each() -> None:
         writer = ProportionalStateWriter(clock=lambda: 0.0)
         for owner in range(1, 6):
             writer.write_message(_record(20_000))
-            writer.write_message(_state(owner))
+            writer.write_message(_state_bookmarking_owners(owner))
 
     states = [m for m in parse_messages(out.getvalue()) if m["type"] == "STATE"]
     assert len(states) == 5
@@ -54,15 +59,15 @@ def test_a_held_state_is_written_after_a_minute_or_at_flush() -> None:
     now = [0.0]
     with capture_stdout() as out:
         writer = ProportionalStateWriter(clock=lambda: now[0])
-        writer.write_message(_state(3))  # nothing written since the start: held
+        writer.write_message(_state_bookmarking_owners(3))  # nothing written since the start: held
         held = parse_messages(out.getvalue())
         now[0] = 61.0
-        writer.write_message(_state(4))  # overdue: written
-        writer.write_message(_state(5))  # held again
+        writer.write_message(_state_bookmarking_owners(4))  # overdue: written
+        writer.write_message(_state_bookmarking_owners(5))  # held again
         writer.flush_pending_state()
 
     assert held == []
-    states = [m["value"]["bookmarks"]["s"]["partitions"] for m in parse_messages(out.getvalue())]
+    states = [lead_partitions(m["value"]) for m in parse_messages(out.getvalue())]
     assert [len(p) for p in states] == [4, 5]
 
 
@@ -72,11 +77,11 @@ def test_each_state_reaches_the_output_after_the_records_it_covers() -> None:
         writer = ProportionalStateWriter(clock=lambda: 0.0)
         for owner in range(1, 4):
             writer.write_message(_record(5_000))
-            writer.write_message(_state(owner))
+            writer.write_message(_state_bookmarking_owners(owner))
         writer.write_message(_record(50))
-        writer.write_message(_state(4))  # held back, then written by the flush
+        writer.write_message(_state_bookmarking_owners(4))  # held back, then written by the flush
         writer.flush_pending_state()
 
     messages = parse_messages(out.getvalue())
     assert [m["type"] for m in messages] == ["RECORD", "STATE"] * 4
-    assert [len(m["value"]["bookmarks"]["s"]["partitions"]) for m in messages[1::2]] == [1, 2, 3, 4]
+    assert [len(lead_partitions(m["value"])) for m in messages[1::2]] == [1, 2, 3, 4]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import responses
 
-from tests.conftest import API, BASE_CONFIG, add_token, calls_to, run_tap
+from tests.conftest import API, BASE_CONFIG, add_token_and_no_campaigns, calls_to, run_tap
 from tests.linkedin_payloads import ACCOUNT_ID, account, collection, illegal_argument, lead
 
 JAN_1 = 1704067200000
@@ -20,8 +20,8 @@ def _offsets(api: responses.RequestsMock) -> list[tuple[int, int]]:
     return result
 
 
-def _setup(api: responses.RequestsMock) -> None:
-    add_token(api)
+def _serve_token_account_and_no_forms(api: responses.RequestsMock) -> None:
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
 
@@ -40,7 +40,7 @@ def _page(
 def test_short_and_empty_pages_mid_stream_do_not_stop_pagination(
     api: responses.RequestsMock,
 ) -> None:
-    _setup(api)
+    _serve_token_account_and_no_forms(api)
     _page(api, [1, 2, 3], start=0, total=11)
     _page(api, [4], start=3, total=11)  # short page: two withheld
     _page(api, [], start=6, total=11)  # empty page in the middle
@@ -54,7 +54,7 @@ def test_short_and_empty_pages_mid_stream_do_not_stop_pagination(
 
 
 def test_without_total_pages_continue_until_an_empty_page(api: responses.RequestsMock) -> None:
-    _setup(api)
+    _serve_token_account_and_no_forms(api)
     _page(api, [1, 2, 3], start=0, total=None)
     _page(api, [4], start=3, total=None)
     _page(api, [], start=6, total=None)
@@ -68,7 +68,7 @@ def test_without_total_pages_continue_until_an_empty_page(api: responses.Request
 def test_offset_moves_by_the_count_linkedin_echoes_when_it_caps_the_page(
     api: responses.RequestsMock,
 ) -> None:
-    _setup(api)
+    _serve_token_account_and_no_forms(api)
     # Asked for 1000, LinkedIn serves 2 a page and says so in ``paging.count``.
     _page(api, [1, 2], start=0, total=5, count=2)
     _page(api, [3, 4], start=2, total=5, count=2)
@@ -81,7 +81,7 @@ def test_offset_moves_by_the_count_linkedin_echoes_when_it_caps_the_page(
 
 
 def test_filtered_out_page_does_not_end_pagination(api: responses.RequestsMock) -> None:
-    _setup(api)
+    _serve_token_account_and_no_forms(api)
     # The first page holds only test leads, which ``exclude`` drops client-side.
     api.add(
         responses.GET,
@@ -105,7 +105,7 @@ def test_a_refused_count_is_halved_and_the_pages_are_read_again(
     api: responses.RequestsMock, message: str
 ) -> None:
     # LinkedIn's largest ``count`` is undocumented: a 400 naming it without a limit.
-    _setup(api)
+    _serve_token_account_and_no_forms(api)
     api.add(
         responses.GET,
         f"{API}/leadFormResponses",

@@ -7,7 +7,15 @@ from urllib.parse import parse_qs
 
 import responses
 
-from tests.conftest import API, BASE_CONFIG, SECRETS, TOKEN_URL, add_token, calls_to, run_tap
+from tests.conftest import (
+    API,
+    BASE_CONFIG,
+    SECRETS,
+    TOKEN_URL,
+    add_token_and_no_campaigns,
+    calls_to,
+    run_tap,
+)
 from tests.linkedin_payloads import (
     ACCOUNT_ID,
     BIG_FORM_ID,
@@ -23,8 +31,8 @@ JAN_1 = 1704067200000  # 2024-01-01T00:00:00Z
 FEB_1 = 1706745600000  # 2024-02-01T00:00:00Z
 
 
-def _register_account_children(api: responses.RequestsMock, account_id: int) -> None:
-    del account_id
+def _serve_one_form_and_one_lead(api: responses.RequestsMock) -> None:
+    """One page with one form and one page with one lead, for the next owner that asks."""
     api.add(responses.GET, f"{API}/leadForms", json=collection([form()], total=1))
     api.add(
         responses.GET,
@@ -36,9 +44,9 @@ def _register_account_children(api: responses.RequestsMock, account_id: int) -> 
 def test_configured_accounts_each_endpoint_url_is_literal_restli(
     api: responses.RequestsMock,
 ) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
-    _register_account_children(api, ACCOUNT_ID)
+    _serve_one_form_and_one_lead(api)
 
     run_tap({**BASE_CONFIG, "account_ids": [str(ACCOUNT_ID)]})
 
@@ -66,7 +74,7 @@ def test_an_older_form_version_is_read_once_through_one_of_its_leads(
 ) -> None:
     # leadForms gives version 2; two leads answer version 1, whose definition is read once,
     # embedded in the first of them, by id.
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     latest = {**form(), "versionId": 2, "name": "Renamed in version 2"}
     api.add(responses.GET, f"{API}/leadForms", json=collection([latest], total=1))
@@ -105,9 +113,9 @@ def test_an_older_form_version_is_read_once_through_one_of_its_leads(
 def test_every_api_call_carries_version_protocol_and_bearer_headers(
     api: responses.RequestsMock,
 ) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
-    _register_account_children(api, ACCOUNT_ID)
+    _serve_one_form_and_one_lead(api)
 
     run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID], "api_version": "202510"})
 
@@ -122,9 +130,9 @@ def test_every_api_call_carries_version_protocol_and_bearer_headers(
 
 
 def test_token_refresh_is_a_form_post_with_the_four_fields(api: responses.RequestsMock) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
-    _register_account_children(api, ACCOUNT_ID)
+    _serve_one_form_and_one_lead(api)
 
     run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID]})
 
@@ -142,15 +150,15 @@ def test_token_refresh_is_a_form_post_with_the_four_fields(api: responses.Reques
 
 
 def test_account_search_follows_page_tokens_encoded_as_leaves(api: responses.RequestsMock) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(
         responses.GET,
         f"{API}/adAccounts",
         json=cursor_page([account(ACCOUNT_ID)], "tok/en+=1"),
     )
     api.add(responses.GET, f"{API}/adAccounts", json=cursor_page([account(OTHER_ACCOUNT_ID)], None))
-    for account_id in (ACCOUNT_ID, OTHER_ACCOUNT_ID):
-        _register_account_children(api, account_id)
+    for _account in (ACCOUNT_ID, OTHER_ACCOUNT_ID):
+        _serve_one_form_and_one_lead(api)
 
     output = run_tap(BASE_CONFIG)
 
@@ -167,7 +175,7 @@ def test_account_search_follows_page_tokens_encoded_as_leaves(api: responses.Req
 
 
 def test_test_leads_include_asks_both_ways_and_dedupes(api: responses.RequestsMock) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
     # Whether ``limitedToTestLeads=false`` includes test leads is undocumented: here it
@@ -192,7 +200,7 @@ def test_test_leads_include_asks_both_ways_and_dedupes(api: responses.RequestsMo
 
 
 def test_test_leads_exclude_and_only_filter_on_the_flag(api: responses.RequestsMock) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
     mixed = [lead(1, JAN_1 + 1), lead(2, JAN_1 + 2, test_lead=True)]
@@ -213,7 +221,7 @@ def test_test_leads_exclude_and_only_filter_on_the_flag(api: responses.RequestsM
 def test_big_ids_stay_exact_integers_in_the_singer_output(
     api: responses.RequestsMock, capsys
 ) -> None:
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     api.add(responses.GET, f"{API}/leadForms", json=collection([form(BIG_FORM_ID)], total=1))
     body = json.dumps(collection([lead(1, JAN_1 + 1, form_id=BIG_FORM_ID)], total=1))

@@ -16,7 +16,7 @@ from tap_linkedin_leads.form_catalog import FormCatalog
 from tap_linkedin_leads.progress import RunProgress
 from tap_linkedin_leads.run import SYNC_GC_THRESHOLD, Run, RunSettings
 from tap_linkedin_leads.versions import ApiVersions
-from tests.conftest import API, BASE_CONFIG, add_token, run_tap
+from tests.conftest import API, BASE_CONFIG, add_token_and_no_campaigns, run_tap
 from tests.linkedin_payloads import ACCOUNT_ID, account, collection
 
 NOW = datetime.datetime(2024, 6, 1, tzinfo=datetime.timezone.utc)
@@ -135,7 +135,7 @@ def test_an_in_process_sync_gets_the_same_gc_tuning_as_the_cli(
         seen.append(gc.get_threshold())
         return 200, {}, '{"elements": [], "paging": {"start": 0, "count": 1000, "total": 0}}'
 
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
     api.add_callback(responses.GET, f"{API}/leadFormResponses", callback=leads)

@@ -29,7 +29,7 @@ INTROSPECT_URL = "https://www.linkedin.com/oauth/v2/introspectToken"
 LEADS_REFUSED = access_denied("leadFormResponses.FINDER-owner.20240101")
 
 
-def _account_whose_leads_are_refused(
+def _serve_an_account_whose_leads_are_refused(
     api: responses.RequestsMock, *, token: dict[str, t.Any], **account_fields: t.Any
 ) -> None:
     api.add(responses.POST, TOKEN_URL, json=token)
@@ -62,7 +62,9 @@ def test_introspection_url_sits_beside_the_token_url() -> None:
 def test_scopes_from_the_refresh_answer_name_the_missing_one_and_stop_the_run(
     api: responses.RequestsMock,
 ) -> None:
-    _account_whose_leads_are_refused(api, token={**token_response(), "scope": "r_ads,rw_ads"})
+    _serve_an_account_whose_leads_are_refused(
+        api, token={**token_response(), "scope": "r_ads,rw_ads"}
+    )
 
     with pytest.raises(MissingScopeError) as excinfo:
         run_tap(BASE_CONFIG)
@@ -80,7 +82,7 @@ def test_scopes_from_the_refresh_answer_name_the_missing_one_and_stop_the_run(
 def test_unknown_scopes_are_asked_by_introspection_once_on_the_wire(
     api: responses.RequestsMock,
 ) -> None:
-    _account_whose_leads_are_refused(api, token=_without_scope())
+    _serve_an_account_whose_leads_are_refused(api, token=_without_scope())
     api.add(
         responses.POST,
         INTROSPECT_URL,
@@ -116,7 +118,7 @@ def test_unknown_scopes_are_asked_by_introspection_once_on_the_wire(
 def test_an_access_token_with_the_app_credentials_is_introspected(
     api: responses.RequestsMock,
 ) -> None:
-    _account_whose_leads_are_refused(api, token=token_response())
+    _serve_an_account_whose_leads_are_refused(api, token=token_response())
     api.add(responses.POST, INTROSPECT_URL, json={"active": True, "scope": "r_ads"})
     config = {
         **{k: v for k, v in BASE_CONFIG.items() if k != "refresh_token"},
@@ -138,7 +140,7 @@ def test_an_access_token_with_the_app_credentials_is_introspected(
 def test_unknown_scopes_without_app_credentials_keep_the_roles_explanation(
     api: responses.RequestsMock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    _account_whose_leads_are_refused(api, token=token_response())
+    _serve_an_account_whose_leads_are_refused(api, token=token_response())
     config = {
         **{k: v for k, v in BASE_CONFIG.items() if k not in SECRETS},
         "access_token": "AQV-plain-token",
@@ -165,7 +167,7 @@ def test_unknown_scopes_without_app_credentials_keep_the_roles_explanation(
 def test_with_the_scope_an_account_without_company_page_is_named(
     api: responses.RequestsMock, reference: str | None, said: str
 ) -> None:
-    _account_whose_leads_are_refused(api, token=token_response(), reference=reference)
+    _serve_an_account_whose_leads_are_refused(api, token=token_response(), reference=reference)
 
     with pytest.raises(AccessDeniedError) as excinfo:
         run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID]})
@@ -181,7 +183,7 @@ def test_with_the_scope_an_account_without_company_page_is_named(
 def test_with_the_scope_and_a_company_page_the_roles_are_explained(
     api: responses.RequestsMock,
 ) -> None:
-    _account_whose_leads_are_refused(api, token=token_response())
+    _serve_an_account_whose_leads_are_refused(api, token=token_response())
 
     with pytest.raises(AccessDeniedError) as excinfo:
         run_tap({**BASE_CONFIG, "account_ids": [ACCOUNT_ID]})
