@@ -217,6 +217,14 @@ def token_response(
     }
 
 
+def oauth_error(error: str, description: str | None = None) -> dict[str, t.Any]:
+    """The OAuth token endpoint's error body (RFC 6749): ``error``, with its description if any."""
+    body = {"error": error}
+    if description is not None:
+        body["error_description"] = description
+    return body
+
+
 def campaign(campaign_id: int = 198356826, account_id: int = ACCOUNT_ID) -> dict[str, t.Any]:
     return {
         "id": campaign_id,

@@ -26,6 +26,7 @@ from tests.linkedin_payloads import (
     collection,
     error_body,
     expired_token,
+    oauth_error,
     token_response,
 )
 
@@ -89,13 +90,11 @@ def test_no_warning_with_plenty_of_refresh_token_left(
 @pytest.mark.parametrize(
     "body",
     [
-        {
-            "error": "invalid_request",
-            "error_description": (
-                "The provided authorization grant or refresh token is invalid, expired or revoked"
-            ),
-        },
-        {"error": "invalid_grant", "error_description": "Token has been expired or revoked."},
+        oauth_error(
+            "invalid_request",
+            "The provided authorization grant or refresh token is invalid, expired or revoked",
+        ),
+        oauth_error("invalid_grant", "Token has been expired or revoked."),
     ],
 )
 def test_rejected_refresh_token_tells_the_user_to_reauthorize(
@@ -119,7 +118,7 @@ def test_bad_client_credentials_name_the_settings(api: responses.RequestsMock) -
         responses.POST,
         TOKEN_URL,
         status=401,
-        json={"error": "invalid_client", "error_description": "Client authentication failed"},
+        json=oauth_error("invalid_client", "Client authentication failed"),
     )
 
     with pytest.raises(AuthenticationError, match="`client_id` and `client_secret`"):
@@ -212,7 +211,7 @@ def test_plain_access_token_expired_or_revoked_stops_with_advice(
 
 
 def test_token_response_without_access_token_is_an_error(api: responses.RequestsMock) -> None:
-    api.add(responses.POST, TOKEN_URL, body=json.dumps({"error": "server_error"}), status=200)
+    api.add(responses.POST, TOKEN_URL, body=json.dumps(oauth_error("server_error")), status=200)
     with pytest.raises(AuthenticationError) as excinfo:
         _authenticator([0.0]).access_token()
 
