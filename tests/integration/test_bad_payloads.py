@@ -460,7 +460,8 @@ def test_a_lead_page_without_readable_elements_is_an_error_not_an_empty_page(
     run = _sync_through_proxy(tmp_path, data, _replace_page("leadFormResponses", 2, rewrite))
 
     assert run.returncode != 0, "leads would be lost without a word"
-    assert "leadFormResponses" in run.stderr
+    errors = [line.split("| ", 3)[3] for line in run.stderr.splitlines() if "| ERROR" in line]
+    assert errors == ["leadFormResponses: LinkedIn's answer has no `elements` list."]
 
 
 def test_a_lead_without_an_id_is_named_in_an_error(tmp_path: Path, data: SandboxData) -> None:
