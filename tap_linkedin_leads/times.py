@@ -55,7 +55,8 @@ def parse_datetime(value: object) -> datetime.datetime | None:
     except ValueError:
         return None
     if not isinstance(parsed, datetime.datetime):
-        return None  # A duration or a bare time of day.
+        # A duration or an interval (pendulum reads a bare time of day as that time today).
+        return None
     utc = parsed.astimezone(datetime.timezone.utc)
     return datetime.datetime(
         utc.year,

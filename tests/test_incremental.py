@@ -8,7 +8,7 @@ import json
 import responses
 
 from tap_linkedin_leads.tap import TapLinkedInLeads
-from tap_linkedin_leads.times import format_submitted_at, to_epoch_ms
+from tap_linkedin_leads.times import format_submitted_at
 from tests.conftest import (
     API,
     BASE_CONFIG,
@@ -118,12 +118,6 @@ def test_defaults_cover_last_365_days_up_to_the_run_start() -> None:
     assert settings.started_at - settings.start == datetime.timedelta(days=365)
 
 
-def test_submitted_at_format_is_fixed_width_utc_milliseconds() -> None:
-    assert format_submitted_at(JAN_1 + 7) == "2024-01-01T00:00:00.007+00:00"
-    moment = datetime.datetime(2024, 1, 1, 0, 0, 0, 7000, tzinfo=datetime.timezone.utc)
-    assert to_epoch_ms(moment) == JAN_1 + 7
-
-
 def test_derived_fields(api: responses.RequestsMock) -> None:
     _serve_accounts_and_their_leads(api, {ACCOUNT_ID: [lead(1, JAN_1 + 1234)]})
 
@@ -161,13 +155,3 @@ def test_leads_linkedin_returns_outside_the_asked_window_are_still_emitted(
     assert [i.rsplit("-", 1)[1] for i in ids] == ["1", "2"]
     partitions = lead_partitions(output.last_state)
     assert partitions[0]["replication_key_value"] <= end, "the bookmark stays in the window"
-
-
-def test_submitted_at_is_the_iso_format_with_milliseconds_and_utc_offset() -> None:
-    epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
-    moments = [0, 1, 999, 59_999, 86_399_999, 86_400_000, 1_704_067_200_000, 1_689_894_599_288]
-    moments += [951_782_400_123, 1_709_164_800_001, -1, -86_400_001, 4_102_444_799_999]
-    for ms in moments:
-        expected = (epoch + datetime.timedelta(milliseconds=ms)).isoformat(timespec="milliseconds")
-        assert format_submitted_at(ms) == expected, ms
-    assert format_submitted_at(1_689_894_599_288) == "2023-07-20T23:09:59.288+00:00"
