@@ -272,7 +272,9 @@ SETTINGS_SCHEMA = th.PropertiesList(
             "Requests to LinkedIn in flight at once: different owners (ad accounts, "
             "organizations and lead types) and the later pages of one owner. Output is the "
             "same as with 1, which sends one request at a time. A `Retry-After` pauses all "
-            "of them; the daily limit stops all of them."
+            "of them; the daily limit stops all of them. Memory grows with it, not with the "
+            "sync: each request fetched ahead holds one decoded page (about 12 MB at "
+            "`page_size` 1000)."
         ),
         examples=[4, 1],
     ),
