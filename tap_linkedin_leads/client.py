@@ -1,8 +1,9 @@
 """Base stream: LinkedIn headers, Rest.li URLs, error handling and retries.
 
-Every stream builds its finished URL with :mod:`tap_linkedin_leads.restli` and lets this
-class decide, from LinkedIn's status and error ``code``, whether to retry, refresh the token
-or stop with a message that names the setting or the owner to fix.
+Streams fill the SDK's request hooks (``path``, ``get_url_params``) with Rest.li values,
+which :class:`~tap_linkedin_leads.restli.RestliRequest` encodes. This class decides, from
+LinkedIn's status and error ``code``, whether to retry, refresh the token or stop with a
+message that names the setting or the owner to fix.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from http import HTTPStatus
 import requests
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
-from singer_sdk.pagination import SinglePagePaginator
-from singer_sdk.streams.rest import HTTPRequest, PageContext, RESTStream
+from singer_sdk.streams.rest import PageContext, RESTStream
 from typing_extensions import override
 
 from tap_linkedin_leads.errors import (
@@ -32,13 +32,13 @@ from tap_linkedin_leads.errors import (
     RetriesExhaustedError,
     UnreadableRecordError,
 )
-from tap_linkedin_leads.pagination import OffsetPaginator, read_paging
+from tap_linkedin_leads.pagination import CursorPaginator, OffsetPaginator, read_paging
 from tap_linkedin_leads.payload import UnreadableBodyError, parse_payload, payload_of
-from tap_linkedin_leads.restli import RestliValue, encode_query
+from tap_linkedin_leads.restli import RestliRequest, RestliValue, encode_leaf
 from tap_linkedin_leads.scheduler import PlannedRequest
 
 if t.TYPE_CHECKING:
-    from collections.abc import Generator, Iterable, Mapping
+    from collections.abc import Generator, Iterable
 
     from backoff.types import Details
     from singer_sdk import Tap
@@ -273,39 +273,70 @@ class LinkedInStream(RESTStream[t.Any]):
             return
         super().log(message, *args, level=level, **kwargs)
 
-    # Request building
+    # Request building: the SDK's hooks, with the query kept in Rest.li form
+
+    #: Whether the stream pages with ``start``/``count`` (``page_size``); else with
+    #: LinkedIn's ``pageToken``.
+    offset_paged: bool = False
+    #: Rest.li reads one entity at ``{path}/{key}``: the context key that holds the key
+    #: (e.g. ``account_id`` for ``/adAccounts/123``). ``None``: the stream reads collections only.
+    entity_key: str | None = None
+    #: ``count`` sent to this stream's offset finder once LinkedIn refused a larger one.
+    _lowered_page_size: int | None = None
+
+    @property
+    def page_size(self) -> int:
+        """The ``count`` for this stream's offset pages: ``page_size``, or what LinkedIn allows."""
+        return self._lowered_page_size or self.run.settings.page_size
 
     def owner_label(self, context: Context | None) -> str:
         """How messages name the owner a request is for (overridden by owner streams)."""
         del context
         return "this token"
 
-    def request_path(self, context: Context | None) -> str:
-        """Path below ``api_url`` for a request in ``context``."""
-        del context
-        return self.path or ""
+    def reads_entity(self, context: Context | None) -> bool:
+        """Whether a request in ``context`` reads one entity by its key (see ``entity_key``)."""
+        return self.entity_key is not None and self.entity_key in (context or {})
 
-    def request_query(
+    @override
+    def get_url(self, context: Context | None) -> str:
+        # The SDK fills the placeholders of ``path`` from the context
+        # (``/adAccounts/{account_id}/adCampaigns``); a single entity's key is a path
+        # segment of its own, percent-encoded in full.
+        url = super().get_url(context)
+        if not self.reads_entity(context):
+            return url
+        key = (context or {})[t.cast("str", self.entity_key)]
+        return f"{url}/{encode_leaf(str(key))}"
+
+    @override
+    def get_url_params(
         self,
         context: Context | None,
         next_page_token: t.Any,
-    ) -> Mapping[str, RestliValue | None]:
-        """Query parameters, in Rest.li form, for one page."""
+    ) -> dict[str, RestliValue | None]:
+        """Query parameters, in Rest.li form, for one page (``None`` values are left out)."""
         del context, next_page_token
         return {}
 
     @override
-    def get_http_request(self, *, page: PageContext[t.Any]) -> HTTPRequest:
-        # The finished URL carries the Rest.li query: no parameter dict is left for the
-        # SDK or ``requests`` to re-encode.
+    def get_http_request(self, *, page: PageContext[t.Any]) -> RestliRequest:
+        # The SDK's request, except that its query is encoded in Rest.li syntax.
         context = page.stream_context
-        url = self.url_base + self.request_path(context)
-        query = encode_query(self.request_query(context, page.next_page_token))
-        return HTTPRequest(
-            url=f"{url}?{query}" if query else url,
-            method="GET",
+        params: dict[str, t.Any] = {**self.get_url_params(context, page.next_page_token)}
+        return RestliRequest(
+            url=self.get_url(context),
+            method=self.http_method,
             headers=self.http_headers,
+            params=params,
         )
+
+    @override
+    def get_new_paginator(self) -> OffsetPaginator | CursorPaginator:
+        if self.offset_paged:
+            return OffsetPaginator(self.page_size)
+        # A single entity's answer has no ``nextPageToken``, so it is one page too.
+        return CursorPaginator()
 
     # Sending: through the run's scheduler, which may send a request ahead in a worker
 
@@ -317,7 +348,10 @@ class LinkedInStream(RESTStream[t.Any]):
             page=PageContext(stream_context=context, next_page_token=next_page_token)
         )
         return self.build_prepared_request(
-            method=request.method, url=request.url, headers=request.headers
+            method=request.method,
+            url=request.url,
+            params=request.encode_params(),
+            headers=request.headers,
         )
 
     @property
@@ -337,8 +371,7 @@ class LinkedInStream(RESTStream[t.Any]):
         """
         if not self._accepted:
             return []
-        paginator = self.get_new_paginator() or SinglePagePaginator()
-        return [self.planned(context, paginator.current_value)]
+        return [self.planned(context, self.get_new_paginator().current_value)]
 
     def planned(self, context: Context | None, next_page_token: t.Any) -> PlannedRequest:
         """One page's request, ready to be sent ahead by the run's scheduler."""
@@ -378,7 +411,7 @@ class LinkedInStream(RESTStream[t.Any]):
         # Once an offset page has given ``paging.total``, the pages after it are sent
         # ahead; they are still consumed here one by one, in order, and the paginator
         # still decides from each page which one comes next.
-        paginator = self.get_new_paginator() or SinglePagePaginator()
+        paginator = self.get_new_paginator()
         scheduler = self.run.scheduler
         ahead = _PagesAhead(self, context, scheduler)
         pages = 0
@@ -502,6 +535,10 @@ class LinkedInStream(RESTStream[t.Any]):
 
     @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
+        if self.entity_key is not None:
+            payload = payload_of(response)
+            if isinstance(payload, dict) and "elements" not in payload and "id" in payload:
+                return [payload]  # One entity read by its key.
         return self.elements(response)
 
     # Retries

@@ -4,7 +4,8 @@ LinkedIn's versioned REST API parses structured query values itself: ``(``, ``)`
 ``,`` and ``List(`` are syntax and must reach it literally, while the leaves inside the
 structure (URNs, tokens, free text) are fully percent-encoded. ``requests`` and the SDK's
 ``urlencode`` get this wrong in both directions (they encode the syntax, or double-encode
-the leaves), so the tap builds every query string here and hands the finished URL on.
+the leaves), so streams return their query as Rest.li values and :class:`RestliRequest`
+encodes it here.
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ import typing as t
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from singer_sdk.streams.rest import HTTPRequest
+from typing_extensions import override
+
 if t.TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 __all__ = [
     "Projection",
     "RestliList",
+    "RestliRequest",
     "encode_leaf",
     "encode_query",
     "encode_value",
@@ -89,6 +94,17 @@ def encode_query(params: Mapping[str, RestliValue | None]) -> str:
         for name, value in params.items()
         if value is not None
     )
+
+
+class RestliRequest(HTTPRequest):
+    """The SDK's request, with ``params`` (Rest.li values) encoded by :func:`encode_query`."""
+
+    __slots__ = ()
+
+    @override
+    def encode_params(self) -> str:
+        # The streams' ``get_url_params`` put only Rest.li values here.
+        return encode_query(t.cast("Mapping[str, RestliValue | None]", self.params))
 
 
 def owner_urn(owner_type: str, owner_id: int) -> str:

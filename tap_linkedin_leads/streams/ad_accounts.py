@@ -9,17 +9,14 @@ from typing_extensions import override
 
 from tap_linkedin_leads.client import LinkedInStream
 from tap_linkedin_leads.errors import NotFoundError, RequestRejectedError
-from tap_linkedin_leads.pagination import CursorPaginator
-from tap_linkedin_leads.payload import payload_of
 from tap_linkedin_leads.restli import RestliList, owner_urn
 from tap_linkedin_leads.scheduler import Lookahead
 from tap_linkedin_leads.schemas import AD_ACCOUNT_SCHEMA
 from tap_linkedin_leads.streams.owners import SEARCH_PAGE_SIZE
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Sequence
 
-    import requests
     from singer_sdk.helpers.types import Context
 
     from tap_linkedin_leads.restli import RestliValue
@@ -39,6 +36,8 @@ class AdAccountsStream(LinkedInStream):
     endpoint = "adAccounts"
     record_noun = "ad accounts"
     path = "/adAccounts"
+    #: A listed account is read alone: ``GET /adAccounts/{account_id}``.
+    entity_key = "account_id"
     primary_keys = ("id",)
     replication_key = None
     schema = AD_ACCOUNT_SCHEMA
@@ -210,18 +209,12 @@ class AdAccountsStream(LinkedInStream):
         self.run.flush_state()
 
     @override
-    def request_path(self, context: Context | None) -> str:
-        if context and "account_id" in context:
-            return f"/adAccounts/{context['account_id']}"
-        return "/adAccounts"
-
-    @override
-    def request_query(
+    def get_url_params(
         self,
         context: Context | None,
         next_page_token: t.Any,
-    ) -> Mapping[str, RestliValue | None]:
-        if context and "account_id" in context:
+    ) -> dict[str, RestliValue | None]:
+        if self.reads_entity(context):
             return {}
         ids = (context or {}).get("search_ids")
         search = (
@@ -235,14 +228,3 @@ class AdAccountsStream(LinkedInStream):
             "pageSize": SEARCH_PAGE_SIZE,
             "pageToken": next_page_token,
         }
-
-    @override
-    def get_new_paginator(self) -> CursorPaginator:
-        return CursorPaginator()
-
-    @override
-    def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
-        payload = payload_of(response)
-        if isinstance(payload, dict) and "elements" not in payload and "id" in payload:
-            return [payload]  # A single-account GET.
-        return self.elements(response)

@@ -7,14 +7,13 @@ import typing as t
 from typing_extensions import override
 
 from tap_linkedin_leads.errors import NotFoundError, RequestRejectedError
-from tap_linkedin_leads.pagination import CursorPaginator
 from tap_linkedin_leads.restli import parse_urn_id
 from tap_linkedin_leads.schemas import CAMPAIGN_SCHEMA
 from tap_linkedin_leads.streams.ad_accounts import AdAccountsStream
 from tap_linkedin_leads.streams.owners import SEARCH_PAGE_SIZE, OwnerStream
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
 
     from singer_sdk.helpers.types import Context
 
@@ -38,20 +37,12 @@ class CampaignsStream(OwnerStream):
     state_partitioning_keys: t.ClassVar[list[str]] = []
 
     @override
-    def request_path(self, context: Context | None) -> str:
-        return f"/adAccounts/{(context or {})['account_id']}/adCampaigns"
-
-    @override
-    def request_query(
+    def get_url_params(
         self,
         context: Context | None,
         next_page_token: t.Any,
-    ) -> Mapping[str, RestliValue | None]:
+    ) -> dict[str, RestliValue | None]:
         return {"q": "search", "pageSize": SEARCH_PAGE_SIZE, "pageToken": next_page_token}
-
-    @override
-    def get_new_paginator(self) -> CursorPaginator:
-        return CursorPaginator()
 
     @override
     def owner_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:

@@ -21,9 +21,8 @@ from tap_linkedin_leads.leads import (
     parse_datetime,
     to_epoch_ms,
 )
-from tap_linkedin_leads.pagination import OffsetPaginator
 from tap_linkedin_leads.payload import dig, json_int, payload_of
-from tap_linkedin_leads.restli import Projection, encode_leaf
+from tap_linkedin_leads.restli import Projection
 from tap_linkedin_leads.scheduler import FollowUp
 from tap_linkedin_leads.schemas import LEAD_FORM_RESPONSE_SCHEMA
 from tap_linkedin_leads.streams.ad_accounts import AdAccountsStream
@@ -81,6 +80,8 @@ class LeadFormResponsesStream(OwnerStream):
     record_noun = "leads"
     progress_per_owner = True
     path = "/leadFormResponses"
+    #: A lead is read alone (``GET /leadFormResponses/{id}``) to learn its form version.
+    entity_key = "_lead_id"
     parent_stream_type = AdAccountsStream
     primary_keys = ("id",)
     offset_paged = True
@@ -141,10 +142,6 @@ class LeadFormResponsesStream(OwnerStream):
                 "Campaign Manager."
             ),
         )
-
-    @override
-    def get_new_paginator(self) -> OffsetPaginator:
-        return OffsetPaginator(self.page_size)
 
     def bookmark(self, context: Context | None) -> datetime.datetime | None:
         """The owner's bookmark from the state, if it has one."""
@@ -319,18 +316,13 @@ class LeadFormResponsesStream(OwnerStream):
         return super().adapt_to_rejection(exc)
 
     @override
-    def request_path(self, context: Context | None) -> str:
-        lead_id = (context or {}).get("_lead_id")
-        return f"{self.path}/{encode_leaf(lead_id)}" if lead_id else self.path
-
-    @override
-    def request_query(
+    def get_url_params(
         self,
         context: Context | None,
         next_page_token: t.Any,
-    ) -> Mapping[str, RestliValue | None]:
+    ) -> dict[str, RestliValue | None]:
         ctx = context or {}
-        if "_lead_id" in ctx:
+        if self.reads_entity(context):
             return {"fields": FORM_OF_LEAD}
         start_ms, end_ms = ctx["_window"]
         return {
@@ -342,13 +334,6 @@ class LeadFormResponsesStream(OwnerStream):
             "start": next_page_token or 0,
             "count": self.page_size,
         }
-
-    @override
-    def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
-        payload = payload_of(response)
-        if isinstance(payload, dict) and "elements" not in payload and "id" in payload:
-            return [payload]  # One lead read by id.
-        return self.elements(response)
 
     def lead_with_form(self, owner: Mapping[str, t.Any], lead_id: str) -> dict[str, t.Any] | None:
         """One lead of ``owner`` read by id with its form embedded; ``None`` if refused.

@@ -7,13 +7,12 @@ import typing as t
 from typing_extensions import override
 
 from tap_linkedin_leads.leads import owner_ids
-from tap_linkedin_leads.pagination import OffsetPaginator
 from tap_linkedin_leads.schemas import LEAD_FORM_SCHEMA
 from tap_linkedin_leads.streams.ad_accounts import AdAccountsStream
 from tap_linkedin_leads.streams.owners import OwnerStream, owner_only
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
 
     from singer_sdk.helpers.types import Context
 
@@ -41,15 +40,11 @@ class LeadFormsStream(OwnerStream):
         return [dict(owner)]  # Ad accounts and organizations both own lead forms.
 
     @override
-    def get_new_paginator(self) -> OffsetPaginator:
-        return OffsetPaginator(self.page_size)
-
-    @override
-    def request_query(
+    def get_url_params(
         self,
         context: Context | None,
         next_page_token: t.Any,
-    ) -> Mapping[str, RestliValue | None]:
+    ) -> dict[str, RestliValue | None]:
         return {
             "q": "owner",
             "owner": self.owner_union(context),

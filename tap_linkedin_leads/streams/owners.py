@@ -35,16 +35,6 @@ _MENTIONS_COUNT = re.compile(r"\bcount\b|page ?size", re.IGNORECASE)
 class OwnerStream(LinkedInStream):
     """A stream read per owner (ad account or organization)."""
 
-    #: Whether the stream pages with ``start``/``count`` (``page_size``).
-    offset_paged: bool = False
-    #: ``count`` sent to this stream's offset finder once LinkedIn refused a larger one.
-    _lowered_page_size: int | None = None
-
-    @property
-    def page_size(self) -> int:
-        """The ``count`` for this stream's offset pages: ``page_size``, or what LinkedIn allows."""
-        return self._lowered_page_size or self.run.settings.page_size
-
     def adapt_to_rejection(self, exc: RequestRejectedError) -> bool:
         """Change the request after a 400 before the owner's first record; ``True`` to retry.
 
