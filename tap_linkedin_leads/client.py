@@ -9,7 +9,6 @@ message that names the setting or the owner to fix.
 from __future__ import annotations
 
 import logging
-import re
 import sys
 import typing as t
 from dataclasses import dataclass
@@ -25,15 +24,17 @@ from typing_extensions import override
 from tap_linkedin_leads.errors import (
     AccessDeniedError,
     ApiVersionRetiredError,
+    Complaint,
     DailyLimitError,
     LinkedInTapError,
     NotFoundError,
     RequestRejectedError,
     RetriesExhaustedError,
     UnreadableRecordError,
+    classify_message,
 )
 from tap_linkedin_leads.pagination import CursorPaginator, OffsetPaginator, read_paging
-from tap_linkedin_leads.payload import UnreadableBodyError, parse_payload, payload_of
+from tap_linkedin_leads.payload import UnreadableBodyError, dig, parse_payload, payload_of
 from tap_linkedin_leads.restli import RestliRequest, RestliValue, encode_leaf
 from tap_linkedin_leads.scheduler import PlannedRequest
 
@@ -61,8 +62,13 @@ _AUTH_SERVICE_CODES = {
     65601: "REVOKED_ACCESS_TOKEN",
     65602: "EXPIRED_ACCESS_TOKEN",
 }
-#: "DAY limit", "DAY_LIMIT", "daily limit": LinkedIn's 24-hour quota, not a short throttle.
-_DAILY_LIMIT = re.compile(r"(?<![a-z])day(?![a-z])|daily", re.IGNORECASE)
+
+
+#: 401 codes for bodies that only say it in words.
+_AUTH_CODES_BY_WORDING: dict[Complaint | None, str] = {
+    Complaint.EXPIRED: "EXPIRED_ACCESS_TOKEN",
+    Complaint.REVOKED: "REVOKED_ACCESS_TOKEN",
+}
 
 
 class _TokenRefreshedError(RetriableAPIError):
@@ -122,26 +128,11 @@ def _linkedin_error(response: requests.Response) -> tuple[str | None, str | None
     for item in inputs if isinstance(inputs, list) else []:
         if not isinstance(item, dict):
             continue
-        path = _dig(item, "input", "inputPath", "fieldPath")
+        path = dig(item, "input", "inputPath", "fieldPath")
         description = item.get("description")
         parts.append(": ".join(str(p) for p in (path, description) if p))
     text = " | ".join(part for part in parts if part)[:_MAX_MESSAGE_CHARS]
     return code, text or None
-
-
-def _auth_code_from_wording(message: str | None) -> str | None:
-    """A 401's code from its message, for bodies with neither ``code`` nor a known number."""
-    said = (message or "").lower()
-    if "expired" in said:
-        return "EXPIRED_ACCESS_TOKEN"
-    return "REVOKED_ACCESS_TOKEN" if "revoked" in said else None
-
-
-def _dig(value: object, *keys: str) -> object:
-    """``value[k1][k2]...``, or ``None`` where a level is missing or not an object."""
-    for key in keys:
-        value = value.get(key) if isinstance(value, dict) else None
-    return value
 
 
 def _retry_after_seconds(response: requests.Response | None) -> float | None:
@@ -468,8 +459,10 @@ class LinkedInStream(RESTStream[t.Any]):
             return
 
         code, message = _linkedin_error(response)
+        complaint = classify_message(status, code, message)
         if status == HTTPStatus.UNAUTHORIZED:
-            code = code or _auth_code_from_wording(message)
+            # Bodies with neither ``code`` nor a known number: the wording says which.
+            code = code or _AUTH_CODES_BY_WORDING.get(complaint)
             self.authenticator.handle_rejected(code, response.request.headers.get("Authorization"))
             msg = f"{endpoint}: access token refreshed after {code or '401'}; retrying"
             raise _TokenRefreshedError(msg, response)
@@ -479,7 +472,7 @@ class LinkedInStream(RESTStream[t.Any]):
                 raise _VersionRetiredError(sent, message)
             raise ApiVersionRetiredError(sent, message)
         if status == HTTPStatus.TOO_MANY_REQUESTS:
-            if _DAILY_LIMIT.search(f"{code or ''} {message or ''}"):
+            if complaint is Complaint.DAILY_LIMIT:
                 raise DailyLimitError(endpoint)
             if (wait := _retry_after_seconds(response)) is not None:
                 self.run.scheduler.pause.extend(min(wait, MAX_RETRY_WAIT_SECONDS))
@@ -500,7 +493,7 @@ class LinkedInStream(RESTStream[t.Any]):
             f"LinkedIn rejected the {endpoint} request for {owner} ({status}{detail}){said}. "
             "This is not retried."
         )
-        raise RequestRejectedError(msg, message)
+        raise RequestRejectedError(msg, message, complaint=complaint)
 
     @override
     def response_error_message(self, response: requests.Response) -> str:
@@ -564,8 +557,9 @@ class LinkedInStream(RESTStream[t.Any]):
                     raise
                 reason = str(exc) if isinstance(exc, RetriableAPIError) else type(exc).__name__
                 msg = (
-                    f"LinkedIn did not answer {self.endpoint or self.name} after "
-                    f"{self.backoff_max_tries()} attempts (last: {reason}). Check `api_url` "
+                    f"LinkedIn did not answer {self.endpoint or self.name} for "
+                    f"{self.owner_label(context)} after {self.backoff_max_tries()} attempts "
+                    f"(last: {reason}). Check `api_url` "
                     "and the network, or raise `max_retries`; the next run resumes from the "
                     "last STATE."
                 )

@@ -6,6 +6,10 @@ built only from settings names, ids, HTTP statuses and LinkedIn's own error ``me
 
 from __future__ import annotations
 
+import enum
+import re
+from http import HTTPStatus
+
 from singer_sdk.exceptions import FatalAPIError
 
 __all__ = [
@@ -14,6 +18,7 @@ __all__ = [
     "ApiVersionRetiredError",
     "AuthenticationError",
     "CatalogError",
+    "Complaint",
     "DailyLimitError",
     "LinkedInTapError",
     "MissingScopeError",
@@ -23,6 +28,8 @@ __all__ = [
     "RetriesExhaustedError",
     "StateError",
     "UnreadableRecordError",
+    "classify_message",
+    "count_limit",
 ]
 
 #: The scope LinkedIn requires for ``leadFormResponses`` (``r_ads`` reads forms, not leads).
@@ -32,6 +39,74 @@ LEAD_SYNC_PERMISSIONS = (
     "(ad accounts); a role on the ad account (e.g. VIEWER or higher); and an approved "
     "role on the company page associated with the account (e.g. LEAD_GEN_FORMS_MANAGER)"
 )
+
+
+class Complaint(enum.Enum):
+    """What LinkedIn's error wording says, where its status and ``code`` alone do not tell.
+
+    LinkedIn documents few of these wordings and may change any of them (its breaking-change
+    policy covers codes, not messages), so each is only a hint for adapting the request or
+    wording the error; nothing is lost when none is recognised.
+    """
+
+    #: 429: the 24-hour quota, not a short throttle ("APPLICATION AND MEMBER DAY limit").
+    DAILY_LIMIT = "daily limit"
+    #: 401 without a ``code`` or a known ``serviceErrorCode``: the access token expired...
+    EXPIRED = "expired"
+    #: ...or the member revoked it.
+    REVOKED = "revoked"
+    #: 400: the ``submittedAtTimeRange`` span (its longest accepted span is undocumented).
+    TIME_RANGE = "time range"
+    #: 400: the page size, ``count`` or ``pageSize`` (its maximum is undocumented).
+    PAGE_SIZE = "page size"
+    #: 400: the ``fields`` projection.
+    PROJECTION = "projection"
+
+
+#: Wordings per status, first match wins: a 400 naming both the time range and ``count``
+#: is about the time range (the page size is then lowered only if LinkedIn objects again).
+_WORDINGS: dict[int, tuple[tuple[Complaint, re.Pattern[str]], ...]] = {
+    HTTPStatus.UNAUTHORIZED: (
+        (Complaint.EXPIRED, re.compile(r"expired", re.IGNORECASE)),
+        (Complaint.REVOKED, re.compile(r"revoked", re.IGNORECASE)),
+    ),
+    # "DAY limit", "DAY_LIMIT", "daily limit"; not "days" nor "today".
+    HTTPStatus.TOO_MANY_REQUESTS: (
+        (Complaint.DAILY_LIMIT, re.compile(r"(?<![a-z])day(?![a-z])|daily", re.IGNORECASE)),
+    ),
+}
+_REJECTION_WORDINGS = (
+    (Complaint.TIME_RANGE, re.compile(r"submittedat|time ?range|date range", re.IGNORECASE)),
+    (Complaint.PAGE_SIZE, re.compile(r"\bcount\b|page ?size", re.IGNORECASE)),
+    (Complaint.PROJECTION, re.compile(r"projection|\bfields:", re.IGNORECASE)),
+)
+#: Statuses with a meaning of their own: their wording is not read.
+_NOT_REJECTIONS = {HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.UPGRADE_REQUIRED}
+
+
+def classify_message(status: int, code: str | None, message: str | None) -> Complaint | None:
+    """What LinkedIn's ``code`` and message (with its ``inputErrors``) say, for a ``status``.
+
+    The one place the tap reads LinkedIn's wording: 401s (token expired or revoked), 429s
+    (the daily limit) and the 400s it can adapt to (time range, page size, projection).
+    """
+    if status in _WORDINGS:
+        rules = _WORDINGS[status]
+    elif HTTPStatus.BAD_REQUEST <= status < HTTPStatus.INTERNAL_SERVER_ERROR:
+        rules = () if status in _NOT_REJECTIONS else _REJECTION_WORDINGS
+    else:
+        rules = ()
+    said = f"{code or ''} {message or ''}"
+    return next((complaint for complaint, wording in rules if wording.search(said)), None)
+
+
+def count_limit(message: str, asked: int) -> int | None:
+    """The largest page size below ``asked`` that a page-size refusal names, if it names one.
+
+    ("Value of 'count' must not exceed 1000" -> 1000.)
+    """
+    limits = [int(n) for n in re.findall(r"\d+", message) if 0 < int(n) < asked]
+    return max(limits) if limits else None
 
 
 class LinkedInTapError(FatalAPIError):
@@ -115,10 +190,17 @@ class NotFoundError(LinkedInTapError):
 class RequestRejectedError(LinkedInTapError):
     """LinkedIn answered 400 (or another non-retriable 4xx) to a request."""
 
-    def __init__(self, message: str, linkedin_message: str | None = None) -> None:
-        """Keep LinkedIn's own wording, so callers can tell what it objected to."""
+    def __init__(
+        self,
+        message: str,
+        linkedin_message: str | None = None,
+        *,
+        complaint: Complaint | None = None,
+    ) -> None:
+        """Keep LinkedIn's own wording and what it objected to (see :func:`classify_message`)."""
         super().__init__(message)
         self.linkedin_message = linkedin_message or ""
+        self.complaint = complaint
 
 
 class RetriesExhaustedError(LinkedInTapError):

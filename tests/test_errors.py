@@ -260,8 +260,9 @@ def test_retries_give_up_after_max_retries(
     with pytest.raises(RetriesExhaustedError) as excinfo:
         run_tap({**CONFIG, **SERIAL, "max_retries": 2})
     assert str(excinfo.value).startswith(
-        "LinkedIn did not answer adAccounts after 3 attempts (last: adAccounts: 503 Service "
-        "Unavailable). Check `api_url` and the network, or raise `max_retries`;"
+        f"LinkedIn did not answer adAccounts for ad account {ACCOUNT_ID} (listed in "
+        "`account_ids`) after 3 attempts (last: adAccounts: 503 Service Unavailable). Check "
+        "`api_url` and the network, or raise `max_retries`;"
     )
     assert len(calls_to(api, "/adAccounts")) == 3
     assert len(sleeps) == 2

@@ -7,21 +7,19 @@ from functools import cached_property, partial
 
 from typing_extensions import override
 
-from tap_linkedin_leads.answers import resolve_answers
 from tap_linkedin_leads.errors import (
     LEAD_SYNC_SCOPE,
     AccessDeniedError,
+    Complaint,
     MissingScopeError,
     NotFoundError,
     RequestRejectedError,
 )
-from tap_linkedin_leads.leads import (
-    derive_lead_fields,
-    format_submitted_at,
-    parse_datetime,
-    to_epoch_ms,
-)
+from tap_linkedin_leads.lead_passes import PassFilter, left_out, passes
+from tap_linkedin_leads.lead_windows import DAY_MS, Window, halved_span, next_window
+from tap_linkedin_leads.leads import format_submitted_at, parse_datetime, to_epoch_ms
 from tap_linkedin_leads.payload import dig, json_int, payload_of
+from tap_linkedin_leads.readable_leads import LeadEnricher
 from tap_linkedin_leads.restli import Projection
 from tap_linkedin_leads.scheduler import FollowUp
 from tap_linkedin_leads.schemas import LEAD_FORM_RESPONSE_SCHEMA
@@ -48,23 +46,6 @@ FORM_OF_LEAD = Projection(
     "id,versionedLeadGenFormUrn,form:(id,versionId,name,creationLocale,hiddenFields,content)"
 )
 
-DAY_MS = 86_400_000
-#: Windows are not split below a day when LinkedIn rejects a time range.
-MIN_WINDOW_MS = DAY_MS
-
-
-def _left_out(test_leads: str, *, is_test: bool) -> bool:
-    """Whether the ``test_leads`` setting leaves a lead out, whatever LinkedIn returned."""
-    return (test_leads == "exclude" and is_test) or (test_leads == "only" and not is_test)
-
-
-class _SpanRejectedError(Exception):
-    """LinkedIn refused the ``submittedAtTimeRange`` span; the window must be split."""
-
-    def __init__(self, original: RequestRejectedError) -> None:
-        super().__init__(str(original))
-        self.original = original
-
 
 class LeadFormResponsesStream(OwnerStream):
     """Lead form responses (leads), incremental on ``submitted_at``, one bookmark per owner.
@@ -73,6 +54,11 @@ class LeadFormResponsesStream(OwnerStream):
     LinkedIn's order is undocumented (newest first in practice), so the stream is unsorted:
     an owner's bookmark only moves once all its pages are read, and an interrupted run
     starts that owner again from its previous bookmark.
+
+    An owner's leads are read window by window (:mod:`~tap_linkedin_leads.lead_windows`),
+    each window in one pass per ``limitedToTestLeads`` value
+    (:mod:`~tap_linkedin_leads.lead_passes`), and each lead kept is made readable
+    (:mod:`~tap_linkedin_leads.readable_leads`).
     """
 
     name = "lead_form_responses"
@@ -93,10 +79,10 @@ class LeadFormResponsesStream(OwnerStream):
     state_partitioning_keys: t.ClassVar[list[str]] = ["account_id", "organization_id", "leadType"]
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        """Track forms whose unknown questions were already reported this run."""
+        """No span limit known yet."""
         super().__init__(*args, **kwargs)
+        #: The longest ``submittedAtTimeRange`` LinkedIn accepted, once it rejected a longer one.
         self._max_span_ms: int | None = None
-        self._warned_forms: set[tuple[int, int | None]] = set()
 
     @override
     def contexts_for(self, owner: dict[str, int]) -> list[dict[str, t.Any]]:
@@ -178,14 +164,6 @@ class LeadFormResponsesStream(OwnerStream):
         # ``submitted_at`` so the SDK's string comparison holds.
         return format_submitted_at(to_epoch_ms(self.run.settings.end))
 
-    def _passes(self) -> list[bool]:
-        """``limitedToTestLeads`` values to request for the ``test_leads`` setting.
-
-        Whether ``false`` means "real leads only" or "all leads" is undocumented, so
-        ``include`` asks for both and the records are filtered on ``testLead`` either way.
-        """
-        return {"exclude": [False], "only": [True]}.get(self.run.settings.test_leads, [False, True])
-
     @override
     def first_requests(self, context: Context | None) -> list[PlannedRequest]:
         # The first page of each test-lead pass over the owner's first window.
@@ -193,10 +171,10 @@ class LeadFormResponsesStream(OwnerStream):
         if start >= end or not self.accepted:
             return []
         first_ms = to_epoch_ms(start)
-        asked, _ = self._next_window(first_ms, first_ms, to_epoch_ms(end))
+        window = next_window(first_ms, first_ms, to_epoch_ms(end), self._max_span_ms)
         return [
-            self.planned(self._pass_context(context, limited=limited, asked=asked), 0)
-            for limited in self._passes()
+            self.planned(_pass_context(context, window, limited=limited), 0)
+            for limited in passes(self.run.settings.test_leads)
         ]
 
     @override
@@ -224,96 +202,42 @@ class LeadFormResponsesStream(OwnerStream):
                 "Nothing to request for %s: its window is empty.", self.owner_label(context)
             )
             return
-        # Ids of test leads already emitted by the ``false`` pass, in case LinkedIn's
-        # ``false`` returns test leads too; only test leads are kept, so this stays small.
-        test_ids_seen: set[str] = set()
+        kept = PassFilter(self.run.settings.test_leads)
         first_ms = cursor = to_epoch_ms(start)
         end_ms = to_epoch_ms(end)
         while cursor < end_ms:
-            asked, keep = self._next_window(cursor, first_ms, end_ms)
+            window = next_window(cursor, first_ms, end_ms, self._max_span_ms)
+            emitted = False
             try:
-                yield from self._records_in_window(context, asked, keep, test_ids_seen)
-            except _SpanRejectedError as exc:
-                span = asked[1] - asked[0]
-                if span // 2 < MIN_WINDOW_MS:
-                    raise exc.original from None
-                self._max_span_ms = span // 2
+                for record in self._records_in_window(context, window, kept):
+                    emitted = True
+                    yield record
+            except RequestRejectedError as exc:
+                # LinkedIn's longest span is undocumented: a refusal that names the time
+                # range, before any of the window's leads, has it asked again in halves.
+                shorter = halved_span(window) if exc.complaint is Complaint.TIME_RANGE else None
+                if emitted or shorter is None:
+                    raise
+                self._max_span_ms = shorter
                 self.logger.info(
                     "LinkedIn rejected a %.1f-day submittedAtTimeRange; asking for %.1f days "
                     "at a time.",
-                    span / DAY_MS,
-                    self._max_span_ms / DAY_MS,
+                    window.span / DAY_MS,
+                    shorter / DAY_MS,
                 )
                 continue
-            cursor = asked[1]
-
-    def _next_window(
-        self, cursor: int, first_ms: int, end_ms: int
-    ) -> tuple[tuple[int, int], tuple[int | None, int | None]]:
-        """The (start, end) to ask for from ``cursor``, and the (from, before) to keep."""
-        # Whether LinkedIn's bounds are inclusive is undocumented: a window that joins the
-        # previous one asks from a millisecond earlier (see ``_records_in_window``).
-        joined = cursor > first_ms
-        asked_from = cursor - 1 if joined else cursor
-        # The longest span LinkedIn accepts in ``submittedAtTimeRange`` is undocumented:
-        # ask for the whole window, and if LinkedIn rejects the span, halve it.
-        span = min(self._max_span_ms or end_ms - asked_from, end_ms - asked_from)
-        window_end = asked_from + span
-        keep = (cursor if joined else None, window_end if window_end < end_ms else None)
-        return (asked_from, window_end), keep
-
-    @staticmethod
-    def _pass_context(
-        context: Context | None, *, limited: bool, asked: tuple[int, int]
-    ) -> dict[str, t.Any]:
-        return {**(context or {}), "_limited_to_test_leads": limited, "_window": asked}
+            cursor = window.end
 
     def _records_in_window(
-        self,
-        context: Context | None,
-        asked: tuple[int, int],
-        keep: tuple[int | None, int | None],
-        test_ids_seen: set[str],
+        self, context: Context | None, window: Window, kept: PassFilter
     ) -> Iterable[dict[str, t.Any]]:
-        """Leads of one ``submittedAtTimeRange`` request, filtered for ``test_leads``.
-
-        ``asked`` is the (start, end) sent. Whether LinkedIn's bounds are inclusive is
-        undocumented, so where a window joins the previous one it asks from a millisecond
-        before the joint, and ``keep`` (from, before) drops the leads on the far side of
-        each joint: a lead on a joint is emitted exactly once whatever LinkedIn does. The
-        run's own outer bounds filter nothing, so no lead LinkedIn returns is dropped.
-        """
-        keep_from, keep_before = keep
-        mode = self.run.settings.test_leads
-        for limited in self._passes():
-            for record in self.records_for_owner(
-                self._pass_context(context, limited=limited, asked=asked)
-            ):
-                submitted = record.get("submittedAt")
-                if isinstance(submitted, int) and (
-                    (keep_from is not None and submitted < keep_from)
-                    or (keep_before is not None and submitted >= keep_before)
-                ):
-                    continue
-                is_test = record.get("testLead") is True
-                if _left_out(mode, is_test=is_test):
-                    continue
-                if is_test and mode == "include":
-                    if limited and record.get("id") in test_ids_seen:
-                        continue
-                    if not limited:
-                        test_ids_seen.add(str(record.get("id")))
-                self._make_readable(record, context)
-                yield record
-
-    @override
-    def adapt_to_rejection(self, exc: RequestRejectedError) -> bool:
-        # A 400 that names the time range means the span is too long (the caller splits
-        # the window); one about the page size lowers it.
-        said = exc.linkedin_message.lower()
-        if any(word in said for word in ("submittedat", "time range", "timerange", "date range")):
-            raise _SpanRejectedError(exc) from None
-        return super().adapt_to_rejection(exc)
+        """The window's leads, one pass per ``limitedToTestLeads`` value, made readable."""
+        owner = owner_only(context)
+        for limited in passes(self.run.settings.test_leads):
+            for record in self.records_for_owner(_pass_context(context, window, limited=limited)):
+                if window.keeps(record.get("submittedAt")) and kept.keeps(record, limited=limited):
+                    self._enricher.make_readable(record, owner)
+                    yield record
 
     @override
     def get_url_params(
@@ -345,10 +269,14 @@ class LeadFormResponsesStream(OwnerStream):
             return next(iter(self.request_records(context)), None)
         except (AccessDeniedError, NotFoundError, RequestRejectedError) as exc:
             status = {AccessDeniedError: 403, NotFoundError: 404}.get(type(exc), 400)
+            projection = (
+                isinstance(exc, RequestRejectedError) and exc.complaint is Complaint.PROJECTION
+            )
             self.logger.info(
-                "LinkedIn refused to read a lead of %s with its form embedded (HTTP %d).",
+                "LinkedIn refused to read a lead of %s with its form embedded (HTTP %d%s).",
                 self.owner_label(context),
                 status,
+                ": the fields projection" if projection else "",
             )
             return None
 
@@ -377,8 +305,8 @@ class LeadFormResponsesStream(OwnerStream):
         forms, leads = firsts.get(LeadFormsStream.name), firsts.get(self.name)
         start, end = self.window(context)
         first_ms = to_epoch_ms(start)
-        _, keep = self._next_window(first_ms, first_ms, to_epoch_ms(end))
-        if forms is None or leads is None or keep != (None, None):
+        first = next_window(first_ms, first_ms, to_epoch_ms(end), self._max_span_ms)
+        if forms is None or leads is None or not first.keeps_all:
             return []
         return [FollowUp((forms, leads), partial(self._version_reads_ahead, owner_only(context)))]
 
@@ -413,44 +341,22 @@ class LeadFormResponsesStream(OwnerStream):
         seen: set[str] = set()
         for record in records:
             urn, lead_id = record.get("versionedLeadGenFormUrn"), record.get("id")
-            skipped = _left_out(mode, is_test=record.get("testLead") is True)
+            skipped = left_out(mode, is_test=record.get("testLead") is True)
             if skipped or not isinstance(urn, str) or not isinstance(lead_id, str) or urn in seen:
                 continue
             seen.add(urn)
             yield urn, lead_id
 
     @cached_property
-    def _wants_campaign_name(self) -> bool:
-        # Deselected in the catalog, no campaign is looked up (nor searched) for it.
-        return bool(self.mask[("properties", "campaign_name")])
-
-    def _make_readable(self, record: dict[str, t.Any], context: Context | None) -> None:
-        derive_lead_fields(record)
-        if self._wants_campaign_name:
-            account_id, campaign_id = record["account_id"], record["campaign_id"]
-            record["campaign_name"] = (
-                self.run.campaign_names.name_of(account_id, campaign_id)
-                if account_id is not None and campaign_id is not None
-                else None
-            )
-        urn = record.get("versionedLeadGenFormUrn")
-        lead_id = record.get("id")
-        resolved = self.run.forms.resolve(
-            urn if isinstance(urn, str) else None,
-            lead_id if isinstance(lead_id, str) else None,
-            owner_only(context),
+    def _enricher(self) -> LeadEnricher:
+        # Built at the first lead, once the catalog is applied: a deselected campaign_name
+        # is not looked up (nor its campaigns searched).
+        wants_campaign_name = bool(self.mask[("properties", "campaign_name")])
+        return LeadEnricher(
+            self.run.forms.resolve,
+            self.run.campaign_names.name_of if wants_campaign_name else None,
+            self.logger,
         )
-        record["form_id"], record["form_version"] = resolved.form_id, resolved.version
-        form = resolved.form
-        unknown = resolve_answers(record, form)
-        if resolved.problem is not None:
-            self._warn_once(resolved.form_id, resolved.version, resolved.problem)
-        elif unknown and form is not None:
-            self._warn_once(
-                form.form_id,
-                resolved.version,
-                f"{len(unknown)} answered question(s) are not in it and keep their raw ids",
-            )
 
     @override
     def describe_record(self, row: dict[str, t.Any]) -> str:
@@ -460,17 +366,11 @@ class LeadFormResponsesStream(OwnerStream):
             f"{row.get('submitted_at')}, owner {owner})"
         )
 
-    def _warn_once(self, form_id: object, version: object, problem: str) -> None:
-        key = (
-            form_id if isinstance(form_id, int) else -1,
-            version if isinstance(version, int) else None,
-        )
-        if key in self._warned_forms:
-            return
-        self._warned_forms.add(key)
-        self.logger.warning(
-            "Lead form %s version %s: %s.",
-            form_id,
-            version,
-            problem,
-        )
+
+def _pass_context(context: Context | None, window: Window, *, limited: bool) -> dict[str, t.Any]:
+    """The context of one pass over ``window``: the owner, the span asked for and the pass."""
+    return {
+        **(context or {}),
+        "_limited_to_test_leads": limited,
+        "_window": (window.start, window.end),
+    }

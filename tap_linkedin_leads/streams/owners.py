@@ -6,13 +6,18 @@ An owner is an ad account (sponsored leads) or a company page (organic leads, vi
 
 from __future__ import annotations
 
-import re
 import typing as t
 
 from typing_extensions import override
 
 from tap_linkedin_leads.client import LinkedInStream
-from tap_linkedin_leads.errors import AccessDeniedError, NotFoundError, RequestRejectedError
+from tap_linkedin_leads.errors import (
+    AccessDeniedError,
+    Complaint,
+    NotFoundError,
+    RequestRejectedError,
+    count_limit,
+)
 from tap_linkedin_leads.restli import owner_urn
 
 if t.TYPE_CHECKING:
@@ -29,24 +34,21 @@ __all__ = ["SEARCH_PAGE_SIZE", "OwnerStream", "describe_owner", "owner_only"]
 #: maximum is not documented and these collections are small, so the tap stays with it.
 SEARCH_PAGE_SIZE = 100
 
-_MENTIONS_COUNT = re.compile(r"\bcount\b|page ?size", re.IGNORECASE)
-
 
 class OwnerStream(LinkedInStream):
     """A stream read per owner (ad account or organization)."""
 
-    def adapt_to_rejection(self, exc: RequestRejectedError) -> bool:
-        """Change the request after a 400 before the owner's first record; ``True`` to retry.
+    def lower_page_size(self, refusal: RequestRejectedError) -> bool:
+        """Whether ``refusal`` was about the page size and a lower one is now asked for.
 
-        Here: LinkedIn's largest ``count`` is undocumented. When it names a limit, the tap
-        uses it; otherwise it halves the page size until LinkedIn accepts it.
+        LinkedIn's largest ``count`` is undocumented. When its refusal names a limit, the
+        tap uses it; otherwise it halves the page size until LinkedIn accepts it.
         """
-        said = exc.linkedin_message
+        said = refusal.linkedin_message
         current = self.page_size
-        if not self.offset_paged or current <= 1 or not _MENTIONS_COUNT.search(said):
+        if not self.offset_paged or current <= 1 or refusal.complaint is not Complaint.PAGE_SIZE:
             return False
-        limits = [int(n) for n in re.findall(r"\d+", said) if 0 < int(n) < current]
-        self._lowered_page_size = max(limits) if limits else current // 2
+        self._lowered_page_size = count_limit(said, current) or current // 2
         self.logger.warning(
             "LinkedIn refused %s pages of %d (%s); asking for %d at a time. Set `page_size` "
             "to %d or less to skip this.",
@@ -150,7 +152,7 @@ class OwnerStream(LinkedInStream):
                 yield record
         except RequestRejectedError as exc:
             # Only before the owner's first record: starting again later would repeat records.
-            if emitted or not self.adapt_to_rejection(exc):
+            if emitted or not self.lower_page_size(exc):
                 raise
             yield from self.records_for_owner(context)
         except (AccessDeniedError, NotFoundError) as exc:
