@@ -180,23 +180,7 @@ class LeadFormResponsesStream(OwnerStream):
     @override
     def owner_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         start, end = self.window(context)
-        bookmark = self.bookmark(context)
-        if bookmark is not None and bookmark > end:
-            # A hand-edited or copied STATE: left alone, this owner's leads would be skipped
-            # on every run until that time, and the INFO line below would be all that says so.
-            self.logger.warning(
-                "The bookmark of %s in %s is %s, later than this run's end (%s): %s until "
-                "then. If that bookmark is a mistake, set it to the submission time of the "
-                "last lead you have, or delete its entry to start again from `start_date`.",
-                self.owner_label(context),
-                self.name,
-                format_submitted_at(to_epoch_ms(bookmark)),
-                format_submitted_at(to_epoch_ms(end)),
-                "nothing is read for it"
-                if start >= end
-                else f"only leads submitted from {format_submitted_at(to_epoch_ms(start))} on "
-                "are read for it",
-            )
+        self._warn_of_a_bookmark_after_the_end(context, start, end)
         if start >= end:
             self.logger.info(
                 "Nothing to request for %s: its window is empty.", self.owner_label(context)
@@ -227,6 +211,32 @@ class LeadFormResponsesStream(OwnerStream):
                 )
                 continue
             cursor = window.end
+
+    def _warn_of_a_bookmark_after_the_end(
+        self, context: Context | None, start: datetime.datetime, end: datetime.datetime
+    ) -> None:
+        """Warn when the owner's bookmark is later than this run's end.
+
+        A hand-edited or copied STATE: left alone, the owner's leads would be skipped on
+        every run until that time, and the INFO line that its window is empty would be all
+        that says so.
+        """
+        bookmark = self.bookmark(context)
+        if bookmark is None or bookmark <= end:
+            return
+        self.logger.warning(
+            "The bookmark of %s in %s is %s, later than this run's end (%s): %s until "
+            "then. If that bookmark is a mistake, set it to the submission time of the "
+            "last lead you have, or delete its entry to start again from `start_date`.",
+            self.owner_label(context),
+            self.name,
+            format_submitted_at(to_epoch_ms(bookmark)),
+            format_submitted_at(to_epoch_ms(end)),
+            "nothing is read for it"
+            if start >= end
+            else f"only leads submitted from {format_submitted_at(to_epoch_ms(start))} on "
+            "are read for it",
+        )
 
     def _records_in_window(
         self, context: Context | None, window: Window, kept: PassFilter
