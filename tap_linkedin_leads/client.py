@@ -324,10 +324,9 @@ class LinkedInStream(RESTStream[t.Any]):
 
     @override
     def get_new_paginator(self) -> OffsetPaginator | CursorPaginator:
-        if self.offset_paged:
-            return OffsetPaginator(self.page_size)
-        # A single entity's answer has no ``nextPageToken``, so it is one page too.
-        return CursorPaginator()
+        # A single entity's answer has neither ``elements`` nor ``nextPageToken``: either
+        # paginator stops after it.
+        return OffsetPaginator(self.page_size) if self.offset_paged else CursorPaginator()
 
     # Sending: through the run's scheduler, which may send a request ahead in a worker
 
