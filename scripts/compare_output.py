@@ -20,12 +20,11 @@ import tempfile
 import typing as t
 from pathlib import Path
 
-from linkedin_sandbox.data import SandboxData
-from linkedin_sandbox.server import SandboxServer
+from linkedin_sandbox import SandboxData, SandboxServer, ServerOptions
 
 _TIME_EXTRACTED = re.compile(rb'"time_extracted":"[^"]*",?')
 
-#: name -> (tap settings, sandbox options): each exercises a different path of the sync.
+#: name -> (tap settings, ``ServerOptions`` fields): each exercises another path of the sync.
 SCENARIOS: dict[str, tuple[dict[str, t.Any], dict[str, t.Any]]] = {
     "default": ({}, {}),
     "serial, short pages, test leads included": (
@@ -71,7 +70,7 @@ def main(old: Path, new: Path) -> int:
     differing = 0
     for name, (settings, options) in SCENARIOS.items():
         data = SandboxData.generate(seed=7, accounts=4, organizations=1, leads_per_form=60)
-        with SandboxServer(data, **options) as server:
+        with SandboxServer(data, ServerOptions(**options)) as server:
             config = {
                 **server.tap_config(),
                 "organization_ids": data.organization_ids,
