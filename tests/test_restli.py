@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tap_linkedin_leads.restli import (
     RestliList,
+    RestliRequest,
     encode_query,
     encode_value,
     parse_urn_id,
@@ -61,3 +62,20 @@ def test_urn_ids_stay_exact_above_2_pow_53() -> None:
     assert parse_urn_id("urn:li:sponsoredCampaign:12", "sponsoredCreative") is None
     assert parse_urn_id(None, "organization") is None
     assert parse_versioned_form_urn("urn:li:leadGenForm:1") is None
+
+
+def test_restli_request_encodes_its_params_as_restli_and_drops_none() -> None:
+    # What the SDK sends as the query of each request a stream builds.
+    request = RestliRequest(
+        url="https://api.linkedin.com/rest/leadForms",
+        params={
+            "q": "owner",
+            "owner": {"sponsoredAccount": "urn:li:sponsoredAccount:123"},
+            "pageToken": None,
+            "ids": RestliList(["a b", "c,d"]),
+        },
+    )
+
+    assert request.encode_params() == (
+        "q=owner&owner=(sponsoredAccount:urn%3Ali%3AsponsoredAccount%3A123)&ids=List(a%20b,c%2Cd)"
+    )
