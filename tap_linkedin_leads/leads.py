@@ -6,17 +6,9 @@ import typing as t
 
 from tap_linkedin_leads.payload import dig, json_int
 from tap_linkedin_leads.restli import parse_urn_id
-from tap_linkedin_leads.times import format_submitted_at, parse_datetime, to_epoch_ms
+from tap_linkedin_leads.times import format_submitted_at
 
-# The time helpers live in times.py; the names stay importable from here only until the
-# lead stream imports them from there.
-__all__ = [
-    "derive_lead_fields",
-    "format_submitted_at",
-    "owner_ids",
-    "parse_datetime",
-    "to_epoch_ms",
-]
+__all__ = ["derive_lead_fields", "owner_ids"]
 
 
 class _UrnIds:

@@ -192,6 +192,22 @@ def illegal_argument(message: str) -> dict[str, t.Any]:
     return error_body(400, message, code="ILLEGAL_ARGUMENT")
 
 
+def invalid_param(field_path: str, description: str) -> dict[str, t.Any]:
+    """LinkedIn's newer 400 envelope, naming the parameter in ``errorDetails.inputErrors``."""
+    return {
+        **error_body(400, "Invalid param. Please see errorDetails for more information."),
+        "errorDetails": {
+            "inputErrors": [
+                {
+                    "description": description,
+                    "input": {"inputPath": {"fieldPath": field_path}},
+                    "code": "PARAM_INVALID",
+                }
+            ]
+        },
+    }
+
+
 def expired_token(message: str = "The token used in the request has expired") -> dict[str, t.Any]:
     """LinkedIn's 401 for an access token past its 60 days."""
     return error_body(401, message, code="EXPIRED_ACCESS_TOKEN", service_error_code=65602)

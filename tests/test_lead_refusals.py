@@ -8,31 +8,28 @@ import pytest
 import responses
 
 from tap_linkedin_leads.errors import RequestRejectedError
-from tests.conftest import API, BASE_CONFIG, SERIAL, add_token, calls_to, run_tap
-from tests.linkedin_payloads import ACCOUNT_ID, FORM_ID, account, collection, form, lead
+from tests.conftest import API, BASE_CONFIG, SERIAL, add_token_and_no_campaigns, calls_to, run_tap
+from tests.linkedin_payloads import (
+    ACCOUNT_ID,
+    FORM_ID,
+    account,
+    collection,
+    form,
+    invalid_param,
+    lead,
+)
 
 JAN_1 = 1704067200000
 FEB_1 = 1706745600000  # BASE_CONFIG's end_date
 HALF = (FEB_1 - JAN_1) // 2  # 15.5 days
 CONFIG = {**BASE_CONFIG, **SERIAL, "account_ids": [ACCOUNT_ID]}
-#: The newer envelope, naming the parameter in ``inputErrors`` (as LinkedIn does for 400s).
-SPAN_REFUSED = {
-    "status": 400,
-    "message": "Invalid param. Please see errorDetails for more information.",
-    "errorDetails": {
-        "inputErrors": [
-            {
-                "description": "Time range must have start and end at most 20 days apart",
-                "input": {"inputPath": {"fieldPath": "submittedAtTimeRange"}},
-                "code": "PARAM_INVALID",
-            }
-        ]
-    },
-}
+SPAN_REFUSED = invalid_param(
+    "submittedAtTimeRange", "Time range must have start and end at most 20 days apart"
+)
 
 
-def _setup(api: responses.RequestsMock) -> None:
-    add_token(api)
+def _serve_token_account_and_no_forms(api: responses.RequestsMock) -> None:
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     api.add(responses.GET, f"{API}/leadForms", json=collection([], total=0))
 
@@ -47,7 +44,7 @@ def _spans_asked(api: responses.RequestsMock) -> list[str]:
 def test_a_refused_span_is_asked_again_in_halves_and_a_lead_on_the_joint_is_emitted_once(
     api: responses.RequestsMock,
 ) -> None:
-    _setup(api)
+    _serve_token_account_and_no_forms(api)
     url = f"{API}/leadFormResponses"
     joint = JAN_1 + HALF
     api.add(responses.GET, url, status=400, json=SPAN_REFUSED)
@@ -72,7 +69,7 @@ def test_a_span_refused_after_leads_of_its_window_were_emitted_stops_rather_than
 ) -> None:
     # ``test_leads: include`` reads the window twice; LinkedIn refusing only the second pass
     # would have the window read again, emitting its first pass's leads a second time.
-    _setup(api)
+    _serve_token_account_and_no_forms(api)
     url = f"{API}/leadFormResponses"
     api.add(responses.GET, url, json=collection([lead(1, JAN_1 + 5)], total=1))
     api.add(responses.GET, url, status=400, json=SPAN_REFUSED)
@@ -92,7 +89,7 @@ def test_a_refused_form_projection_on_a_lead_read_alone_is_named_in_the_log(
 ) -> None:
     # The lead is on version 2 of its form; ``leadForms`` gives version 1 only, so the
     # catalog reads the lead alone with its form embedded, and LinkedIn refuses the projection.
-    add_token(api)
+    add_token_and_no_campaigns(api)
     api.add(responses.GET, f"{API}/adAccounts/{ACCOUNT_ID}", json=account())
     api.add(responses.GET, f"{API}/leadForms", json=collection([form()], total=1))
     on_version_2 = lead(1, JAN_1 + 5)
@@ -104,19 +101,7 @@ def test_a_refused_form_projection_on_a_lead_read_alone_is_named_in_the_log(
         responses.GET,
         f"{API}/leadFormResponses/{on_version_2['id']}",
         status=400,
-        json={
-            "status": 400,
-            "message": "Invalid param. Please see errorDetails for more information.",
-            "errorDetails": {
-                "inputErrors": [
-                    {
-                        "description": "Projection not allowed for this request",
-                        "input": {"inputPath": {"fieldPath": "fields"}},
-                        "code": "PARAM_INVALID",
-                    }
-                ]
-            },
-        },
+        json=invalid_param("fields", "Projection not allowed for this request"),
     )
 
     with caplog.at_level(logging.INFO):

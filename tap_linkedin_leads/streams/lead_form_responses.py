@@ -17,7 +17,6 @@ from tap_linkedin_leads.errors import (
 )
 from tap_linkedin_leads.lead_passes import PassFilter, left_out, passes
 from tap_linkedin_leads.lead_windows import DAY_MS, Window, halved_span, next_window
-from tap_linkedin_leads.leads import format_submitted_at, parse_datetime, to_epoch_ms
 from tap_linkedin_leads.payload import dig, json_int, payload_of
 from tap_linkedin_leads.readable_leads import LeadEnricher
 from tap_linkedin_leads.restli import Projection
@@ -26,6 +25,7 @@ from tap_linkedin_leads.schemas import LEAD_FORM_RESPONSE_SCHEMA
 from tap_linkedin_leads.streams.ad_accounts import AdAccountsStream
 from tap_linkedin_leads.streams.lead_forms import LeadFormsStream
 from tap_linkedin_leads.streams.owners import OwnerStream, owner_only
+from tap_linkedin_leads.times import format_submitted_at, parse_datetime, to_epoch_ms
 
 if t.TYPE_CHECKING:
     import datetime
