@@ -34,7 +34,13 @@ from tap_linkedin_leads.errors import (
     classify_message,
 )
 from tap_linkedin_leads.pagination import CursorPaginator, OffsetPaginator, read_paging
-from tap_linkedin_leads.payload import UnreadableBodyError, dig, parse_payload, payload_of
+from tap_linkedin_leads.payload import (
+    UnreadableBodyError,
+    dig,
+    json_int,
+    parse_payload,
+    payload_of,
+)
 from tap_linkedin_leads.restli import RestliRequest, RestliValue, encode_leaf
 from tap_linkedin_leads.scheduler import PlannedRequest
 
@@ -120,11 +126,10 @@ def _linkedin_error(response: requests.Response) -> tuple[str | None, str | None
     code = body.get("code")
     if not isinstance(code, str):
         # Older bodies carry only the numeric code; the 401 ones map to their names.
-        number = body.get("serviceErrorCode")
-        code = _AUTH_SERVICE_CODES.get(number) if isinstance(number, int) else None
+        number = json_int(body.get("serviceErrorCode"))
+        code = _AUTH_SERVICE_CODES.get(number) if number is not None else None
     parts = [body["message"].strip()] if isinstance(body.get("message"), str) else []
-    details = body.get("errorDetails")
-    inputs = details.get("inputErrors") if isinstance(details, dict) else None
+    inputs = dig(body, "errorDetails", "inputErrors")
     for item in inputs if isinstance(inputs, list) else []:
         if not isinstance(item, dict):
             continue

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tap_linkedin_leads.payload import json_int
+
 __all__ = ["DAY_MS", "MIN_SPAN_MS", "Window", "halved_span", "next_window"]
 
 DAY_MS = 86_400_000
@@ -48,11 +50,12 @@ class Window:
 
         A lead without an integer ``submittedAt`` is kept: dropping it would lose it.
         """
-        if not isinstance(submitted_at, int):
+        instant = json_int(submitted_at)
+        if instant is None:
             return True
-        if self.keep_from is not None and submitted_at < self.keep_from:
+        if self.keep_from is not None and instant < self.keep_from:
             return False
-        return self.keep_before is None or submitted_at < self.keep_before
+        return self.keep_before is None or instant < self.keep_before
 
 
 def next_window(cursor: int, first_ms: int, end_ms: int, max_span_ms: int | None) -> Window:

@@ -66,6 +66,7 @@ def test_consecutive_windows_keep_each_instant_they_may_return_exactly_once() ->
         (300, False),  # The next window's side.
         ("300", True),  # Not an int: kept rather than lost.
         (None, True),
+        (False, True),  # JSON `false` is no time either (bool is an int subclass in Python).
     ],
 )
 def test_keeps_filters_on_both_joints(submitted_at: object, *, kept: bool) -> None:
