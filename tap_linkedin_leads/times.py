@@ -51,13 +51,18 @@ def parse_datetime(value: object) -> datetime.datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        parsed = pendulum.parse(value.strip(), tz="UTC")
+        # ``exact``: a bare time of day stays a time (not that time today), a date a date.
+        parsed = pendulum.parse(value.strip(), tz="UTC", exact=True)
     except ValueError:
         return None
-    if not isinstance(parsed, datetime.datetime):
-        # A duration or an interval (pendulum reads a bare time of day as that time today).
-        return None
-    utc = parsed.astimezone(datetime.timezone.utc)
+    if isinstance(parsed, datetime.datetime):
+        utc = parsed.astimezone(datetime.timezone.utc)
+    elif isinstance(parsed, datetime.date):
+        return datetime.datetime(
+            parsed.year, parsed.month, parsed.day, tzinfo=datetime.timezone.utc
+        )
+    else:
+        return None  # A time of day, a duration or an interval: no moment.
     return datetime.datetime(
         utc.year,
         utc.month,

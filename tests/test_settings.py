@@ -74,6 +74,12 @@ HTTPS_ONLY = (
             id="account-ids-empty",
         ),
         pytest.param(
+            {**GOOD, "start_date": "12:00"},
+            '`start_date` must be an ISO 8601 date-time; got "12:00". A valid value: '
+            '"start_date": "2025-01-01T00:00:00Z".',
+            id="start-date-a-time-of-day",
+        ),
+        pytest.param(
             {**GOOD, "start_date": "2025-02-01T00:00:00Z", "end_date": "2025-01-01T00:00:00Z"},
             "`start_date` (2025-02-01T00:00:00Z) must be before `end_date` "
             '(2025-01-01T00:00:00Z). A valid value: "start_date": "2025-01-01T00:00:00Z", '

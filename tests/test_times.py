@@ -54,8 +54,30 @@ def test_iso_dates_and_date_times_are_read_as_utc(text: str, parsed: datetime.da
 
 @pytest.mark.parametrize(
     "value",
-    ["", "  ", "yesterday", "2026-31-10", "P1D", "2024-01-01/2024-02-01", 1730365514025, None],
-    ids=["empty", "blank", "word", "month-31", "duration", "interval", "number", "null"],
+    [
+        "",
+        "  ",
+        "yesterday",
+        "2026-31-10",
+        "P1D",
+        "2024-01-01/2024-02-01",
+        "12:00",
+        "T12:00:00Z",
+        1730365514025,
+        None,
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "word",
+        "month-31",
+        "duration",
+        "interval",
+        "time-of-day",
+        "t-time",
+        "number",
+        "null",
+    ],
 )
 def test_what_is_not_an_iso_date_or_date_time_is_none(value: object) -> None:
     assert parse_datetime(value) is None
