@@ -274,7 +274,7 @@ class LeadFormResponsesStream(OwnerStream):
 
         The form catalog calls this once per form version that ``leadForms`` did not give.
         """
-        context = {**owner, "_lead_id": lead_id}
+        context = _lead_context(owner, lead_id)
         try:
             return next(iter(self.request_records(context)), None)
         except (AccessDeniedError, NotFoundError, RequestRejectedError) as exc:
@@ -301,7 +301,7 @@ class LeadFormResponsesStream(OwnerStream):
         owner = owner_only(context)
         for urn, lead_id in self._first_lead_of_each_version(records):
             if self.run.forms.reads_by_lead(urn, owner):
-                planned = self.planned({**owner, "_lead_id": lead_id}, 0)
+                planned = self._lead_read(owner, lead_id)
                 scheduler.send_ahead(planned.key, planned.send, kind="form")
 
     @override
@@ -334,10 +334,14 @@ class LeadFormResponsesStream(OwnerStream):
         }
         records = [record for record in lead_page if isinstance(record, dict)]
         return [
-            self.planned({**owner, "_lead_id": lead_id}, 0)
+            self._lead_read(owner, lead_id)
             for urn, lead_id in self._first_lead_of_each_version(records)
             if self.run.forms.reads_once_listed(urn, listing)
         ]
+
+    def _lead_read(self, owner: Mapping[str, t.Any], lead_id: str) -> PlannedRequest:
+        """The request ``lead_with_form`` sends for this lead, to send it ahead."""
+        return self.planned(_lead_context(owner, lead_id), 0)
 
     def _first_lead_of_each_version(
         self, records: Iterable[dict[str, t.Any]]
@@ -375,6 +379,11 @@ class LeadFormResponsesStream(OwnerStream):
             f" (form {row.get('form_id')} version {row.get('form_version')}, submitted at "
             f"{row.get('submitted_at')}, owner {owner})"
         )
+
+
+def _lead_context(owner: Mapping[str, t.Any], lead_id: str) -> dict[str, t.Any]:
+    """The context of one lead read by id (``GET /leadFormResponses/{id}``)."""
+    return {**owner, "_lead_id": lead_id}
 
 
 def _pass_context(context: Context | None, window: Window, *, limited: bool) -> dict[str, t.Any]:
